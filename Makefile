@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine with Python 3.11 and pip: `make book` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MIRROR := $(abspath ../shared/data/mirror)
+ifneq ($(wildcard $(MIRROR)),)
+export BOOK_DATA_MIRROR ?= $(MIRROR)
+endif
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book book-clean test test-fast data sweep bench strip lock clean help
+
+help:
+	@echo "make book | book-clean | test | test-fast | data | sweep | bench | strip | lock | clean"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" > /dev/null
+	@touch $@
+
+book: $(VENV)/.installed            ## build the book into _build/html (unchanged notebooks come from the cache)
+	$(BIN)/python -m helpers build
+
+book-clean: $(VENV)/.installed      ## the canonical build: every notebook executed afresh
+	$(BIN)/python -m helpers build --fresh
+
+test: $(VENV)/.installed            ## unit + known-answer tests, notebook smoke runs, book build, site in a browser
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed       ## everything but the book build and the browser
+	$(BIN)/python -m pytest -m "not book and not browser"
+
+data: $(VENV)/.installed            ## download every pinned file into .cache/data (the only step that uses the network)
+	$(BIN)/python -m helpers data fetch
+
+sweep: $(VENV)/.installed           ## an example sweep (see README)
+	$(BIN)/python -m helpers sweep sweeps/funke_wende.toml --out sweeps/runs/funke_wende
+
+bench: $(VENV)/.installed           ## speed benchmarks; results are written to benchmarks/results/
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+strip: $(VENV)/.installed           ## strip outputs from every notebook (do before committing)
+	$(BIN)/python -m helpers.notebooks strip
+
+lock:                               ## regenerate requirements.txt from requirements.in in a clean venv
+	rm -rf /tmp/book-lock && $(PYTHON) -m venv /tmp/book-lock && /tmp/book-lock/bin/pip install -q -r requirements.in \
+	  && { echo "# Pinned lock of requirements.in (Python 3.11). Regenerate: make lock"; /tmp/book-lock/bin/pip freeze; } > requirements.txt
+
+clean:
+	rm -rf _build .cache/parsed

@@ -1,0 +1,1 @@
+"""Chapters (see CONTRIBUTING.md)."""
