@@ -15,7 +15,7 @@ Run a notebook once per parameter combination (papermill, kernel python3) and co
 parameters, status, wall time and glued scalars into results.parquet and results.csv.
 
 examples:
-  python -m helpers sweep --grid sweeps/funke_wende.toml
+  python -m helpers sweep sweeps/funke_wende.toml
   python -m helpers sweep notebooks/dorff_minhas/03_main_results.ipynb -p quick=true -p lag=1,2
   python -m helpers sweep --grid sweeps/dorff_minhas.toml --executor dask --workers 2
   python -m helpers sweep --grid sweeps/dorff_minhas.toml --scheduler tcp://10.0.0.5:8786
@@ -28,7 +28,8 @@ exit status: 0 when every run succeeded; k (1-100) when k runs failed (100 = 100
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers sweep", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebook", nargs="?", help="notebook to sweep (default: the grid file's `notebook`)")
+    parser.add_argument("notebook", nargs="?",
+                        help="notebook to sweep, or a grid file (.toml/.yaml) that names its notebook")
     parser.add_argument("-g", "--grid", help="grid file (.toml/.yaml): fixed values, factorial axes, runs")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=V1,V2",
                         help="add a factorial axis (repeatable); values take the type of the default")
@@ -53,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors 2
         return 0 if exc.code in (0, None) else EXIT_NOT_STARTED
+    if args.notebook and Path(args.notebook).suffix in {".toml", ".yaml", ".yml"} and not args.grid:
+        args.grid, args.notebook = args.notebook, None  # `sweep sweeps/<slug>.toml` names a grid file
     try:
-        grid = load_grid(args.grid) if args.grid else None
+        grid = load_grid(_from_root(args.grid)) if args.grid else None
         notebook = args.notebook or (grid.notebook if grid else None)
         if not notebook:
             raise SweepParameterError("name a notebook, or a grid file with `notebook = ...`")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -184,7 +185,7 @@ def _iter_dask(tasks: list[dict], workers: int, scheduler: str | None):
         client = Client(scheduler, timeout="30s")
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs="error")
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = [client.submit(execute_run, t, key=f"sweep-run-{t['run_id']}", pure=False) for t in tasks]

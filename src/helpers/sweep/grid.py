@@ -272,11 +272,16 @@ def validate_grid(combos: list[dict[str, Any]], params: dict[str, NotebookParame
         if key not in params:
             problems.append(f"unknown parameter {key!r} (the notebook's parameters are: "
                             f"{', '.join(params) or 'none'})")
+    unchecked: dict[str, list[Any]] = {}
     for key, values in used.items():
         if key in params:
-            problems += [msg for v in values if (msg := check_value(params[key], v))]
-    if spec and not problems:
-        problems += _check_with_spec(used, params, spec)
+            for value in values:
+                if msg := check_value(params[key], value):
+                    problems.append(msg)
+                else:
+                    unchecked.setdefault(key, []).append(value)
+    if spec:
+        problems += _check_with_spec(unchecked, params, spec)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise SweepParameterError(f"the sweep over {name} has {len(problems)} bad entr"
@@ -285,18 +290,21 @@ def validate_grid(combos: list[dict[str, Any]], params: dict[str, NotebookParame
 
 def _check_with_spec(used: dict[str, list[Any]], params: dict[str, NotebookParameter],
                      spec: dict[str, Any]) -> list[str]:
-    """Validate each swept value with `helpers.params.validate` against the notebook's defaults."""
-    from helpers.params import validate
+    """Check each swept value with the chapter's `helpers.params` rules (those the notebook defines)."""
+    from helpers import params as rules
 
-    defaults = {n: p.default for n, p in params.items() if p.has_literal_default}
     problems = []
     for key, values in used.items():
-        if key not in spec:
+        if key not in spec or key not in params:
             continue
         for value in values:
-            try:
-                validate({**defaults, key: value}, spec)
-            except Exception as exc:  # helpers.params.ParameterError (a ValueError) and friends
-                message = " ".join(str(exc).split())
-                problems.append(f"{key}={value!r}: {message}")
+            if hasattr(rules, "problems"):
+                found = [" ".join(m.split()).lstrip("- ") for m in rules.problems({key: value}, {key: spec[key]})]
+            else:
+                try:
+                    rules.validate({key: value}, {key: spec[key]})
+                    found = []
+                except ValueError as exc:
+                    found = [" ".join(str(exc).split())]
+            problems += [f"{m} (chapter PARAMETERS)" for m in found]
     return problems
