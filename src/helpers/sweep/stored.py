@@ -1,0 +1,88 @@
+"""Stored sweep results the book reads (sweeps/results/<slug>/: results.csv + sweep.json).
+
+A robustness page does not rerun a long sweep at build time: it reads the stored result, shows where it
+came from (grid, code version, date), and warns visibly when the swept notebook has changed since.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .grid import notebook_hash
+
+
+@dataclass(frozen=True)
+class StoredSweep:
+    table: pd.DataFrame
+    provenance: dict[str, Any]
+    folder: Path
+    current_hash: str | None  # None when the swept notebook no longer exists
+
+    @property
+    def stale(self) -> bool:
+        return self.current_hash != self.provenance.get("notebook_hash")
+
+    @property
+    def speccurve(self) -> dict[str, Any]:
+        return (self.provenance.get("grid") or {}).get("speccurve") or {}
+
+    def admonition(self):
+        """The provenance box (a warning when the notebook changed since the sweep ran)."""
+        from helpers.report.provenance import Admonition
+
+        p = self.provenance
+        grid = p.get("grid") or {}
+        commit = p.get("git_commit") or "unknown"
+        axes = "; ".join(f"{k} ∈ {{{', '.join(map(str, v))}}}" for k, v in (grid.get("grid") or {}).items())
+        fixed = ", ".join(f"{k} = {v}" for k, v in (grid.get("fixed") or {}).items())
+        n_failed = int((self.table["status"] != "ok").sum())
+        body = (f"<p>Read from <code>{html.escape(_rel(self.folder))}</code>: {len(self.table)} runs of "
+                f"<code>{html.escape(str(p.get('notebook')))}</code> ({n_failed} failed), run "
+                f"{html.escape(str(p.get('finished_at') or p.get('started_at')))} at commit "
+                f"<code>{html.escape(commit[:10])}</code>{' with uncommitted changes' if p.get('git_dirty') else ''}"
+                f", grid <code>{html.escape(str(grid.get('source')))}</code>.</p>"
+                f"<p>Swept: {html.escape(axes) or 'explicit runs'}. Fixed: {html.escape(fixed) or 'nothing'}.</p>")
+        if self.current_hash is None:
+            return Admonition("Stored sweep: the swept notebook no longer exists",
+                              body + "<p>Rerun the sweep (see the README) before trusting this page.</p>",
+                              kind="warning")
+        if self.stale:
+            return Admonition("Stored sweep is out of date: the notebook changed since it ran",
+                              body + f"<p>The notebook's code hash is now <code>{self.current_hash[:12]}</code>, "
+                              f"the sweep ran on <code>{str(p.get('notebook_hash'))[:12]}</code>. The figure "
+                              "below shows the old results; rerun <code>python -m helpers sweep "
+                              f"{html.escape(str(grid.get('source')))} --store {html.escape(_rel(self.folder))}"
+                              "</code> to refresh it.</p>", kind="warning")
+        return Admonition("Stored sweep (the notebook has not changed since)", body, kind="note")
+
+
+def _rel(path: Path) -> str:
+    from helpers.paths import ROOT
+
+    try:
+        return str(Path(path).resolve().relative_to(Path(ROOT).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_stored(slug_or_folder: str | Path) -> StoredSweep:
+    """Read sweeps/results/<slug>/ (or any folder holding results.csv and sweep.json)."""
+    from helpers.paths import ROOT
+
+    folder = Path(slug_or_folder)
+    if not folder.is_absolute() and not folder.exists():
+        folder = Path(ROOT) / "sweeps" / "results" / str(slug_or_folder)
+    missing = [n for n in ("results.csv", "sweep.json") if not (folder / n).exists()]
+    if missing:
+        raise FileNotFoundError(f"no stored sweep in {folder} (missing {', '.join(missing)}); run "
+                                f"`python -m helpers sweep sweeps/<slug>.toml --store {folder}`")
+    provenance = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    table = pd.read_csv(folder / "results.csv")
+    notebook = Path(ROOT) / str(provenance.get("notebook"))
+    current = notebook_hash(notebook) if notebook.exists() else None
+    return StoredSweep(table=table, provenance=provenance, folder=folder, current_hash=current)

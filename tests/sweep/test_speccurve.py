@@ -1,0 +1,86 @@
+"""The specification-curve figure, its summary, and stored sweep results with their staleness warning."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from helpers.report.speccurve import curve_summary, specification_curve  # noqa: E402
+from helpers.sweep import notebook_hash  # noqa: E402
+from helpers.sweep.stored import load_stored  # noqa: E402
+
+FIXTURE = Path(__file__).parent / "fixtures" / "toy.ipynb"
+
+
+def _table(seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for lag in (1, 2, 3):
+        for source in ("real", "synthetic"):
+            est = rng.normal(0.5, 0.3)
+            rows.append({"lag": lag, "data_source": source, "status": "ok", "b": est,
+                         "lo": est - 0.2, "hi": est + 0.2})
+    rows.append({"lag": 4, "data_source": "real", "status": "failed", "b": np.nan, "lo": np.nan, "hi": np.nan})
+    return pd.DataFrame(rows)
+
+
+def test_curve_is_sorted_and_marks_each_choice():
+    table = _table()
+    fig = specification_curve(table, "b", "lo", "hi", choices=["lag", "data_source"],
+                              baseline={"lag": 1, "data_source": "real"})
+    top, bottom = fig.axes
+    points = top.collections[0].get_offsets()
+    assert len(points) == 6                                    # the failed run is left out
+    assert np.all(np.diff(points[:, 1]) >= 0)                  # sorted by the estimate
+    labels = [t.get_text() for t in bottom.get_yticklabels()]
+    assert labels == ["lag = 1", "lag = 2", "lag = 3", "data_source = real", "data_source = synthetic"]
+    # every run has exactly one mark per choice
+    marks = sum(len(c.get_offsets()) for c in bottom.collections)
+    assert marks == 6 * 2
+    matplotlib.pyplot.close(fig)
+
+
+def test_summary_counts_what_survives():
+    table = _table()
+    s = curve_summary(table, "b", "lo", "hi", baseline={"lag": 1, "data_source": "real"})
+    ok = table[table.status == "ok"]
+    assert s.n_runs == 7 and s.n_ok == 6
+    assert s.baseline == pytest.approx(ok.b.iloc[0])
+    assert s.share_same_sign == pytest.approx(np.mean(np.sign(ok.b) == np.sign(ok.b.iloc[0])))
+    assert s.share_excluding_reference == pytest.approx(np.mean((ok.lo > 0) | (ok.hi < 0)))
+    assert s.low == pytest.approx(ok.b.min()) and s.high == pytest.approx(ok.b.max())
+
+
+def test_missing_estimate_names_the_available_columns():
+    with pytest.raises(KeyError, match="glued scalars available"):
+        specification_curve(_table().rename(columns={"b": "x.b"}), "b")
+
+
+def test_stored_sweep_warns_when_the_notebook_changed(tmp_path, monkeypatch):
+    import helpers.paths
+
+    monkeypatch.setattr(helpers.paths, "ROOT", tmp_path)
+    (tmp_path / "nb").mkdir()
+    notebook = tmp_path / "nb" / "toy.ipynb"
+    shutil.copy(FIXTURE, notebook)
+    folder = tmp_path / "sweeps" / "results" / "toy"
+    folder.mkdir(parents=True)
+    _table().to_csv(folder / "results.csv", index=False)
+    provenance = {"notebook": "nb/toy.ipynb", "notebook_hash": notebook_hash(notebook), "git_commit": "abc",
+                  "finished_at": "2026-01-01T00:00:00+00:00", "grid": {"grid": {"lag": [1, 2, 3]}}}
+    (folder / "sweep.json").write_text(json.dumps(provenance))
+    stored = load_stored("toy")
+    assert not stored.stale and stored.admonition().kind == "note"
+    notebook.write_text(notebook.read_text().replace("n = 200", "n = 201"))
+    stored = load_stored("toy")
+    assert stored.stale and stored.admonition().kind == "warning"
+    assert "changed" in stored.admonition().title
+    with pytest.raises(FileNotFoundError, match="no stored sweep"):
+        load_stored("nothing_here")
