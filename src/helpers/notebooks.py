@@ -45,7 +45,9 @@ def strip(nb_path: Path) -> bool:
     """Remove outputs and execution counts in place; True when the file changed."""
     text = nb_path.read_text()
     nb = json.loads(text)
-    for cell in nb["cells"]:
+    nb["nbformat"], nb["nbformat_minor"] = 4, max(5, nb.get("nbformat_minor", 5))
+    for index, cell in enumerate(nb["cells"]):
+        cell.setdefault("id", f"cell-{index:03d}")
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         cell.get("metadata", {}).pop("execution", None)

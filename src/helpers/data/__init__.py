@@ -13,7 +13,7 @@ from typing import Any
 from helpers import paths
 from helpers.data.choose import DATA_SOURCES, DataChoice, choose_source
 from helpers.data.readers import READERS
-from helpers.data.resolve import DataUnavailable, HashMismatch, fetch, locate, mirror_folders, resolve
+from helpers.data.store import DataUnavailable, HashMismatch, fetch, locate, mirror_folders, resolve
 from helpers.data.sources import Source, catalogue, source
 
 _PARSED_FORMATS = {"rda", "dta", "xls", "xlsx", "zip"}   # slow to parse: keep a pickle keyed by content hash

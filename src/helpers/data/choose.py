@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.data.resolve import DataUnavailable, HashMismatch, locate, unavailable_message
+from helpers.data.store import DataUnavailable, HashMismatch, locate, unavailable_message
 from helpers.data.sources import source
 
 DATA_SOURCES = ("auto", "real", "synthetic")

@@ -35,10 +35,14 @@ def _from_r(value: Any) -> Any:
 def read_rda(path: Path, encoding: str | None = None) -> dict[str, Any]:
     """`.rda`/`.RData` → {object name: value}; data frames stay DataFrames, lists of matrices become
     dicts of labelled DataFrames. `encoding` forces a text encoding (e.g. latin1) for old files."""
+    import warnings
+
     import rdata
 
     kwargs = {"default_encoding": encoding, "force_default_encoding": True} if encoding else {}
-    return _from_r(rdata.read_rda(path, **kwargs))
+    with warnings.catch_warnings():   # tibbles are data frames: rdata's notice about their class is noise
+        warnings.filterwarnings("ignore", message="Missing constructor for R class")
+        return _from_r(rdata.read_rda(path, **kwargs))
 
 
 def read_dta(path: Path, **kwargs) -> pd.DataFrame:
@@ -54,13 +58,14 @@ def read_csv(path: Path, sep: str = ",", encoding: str = "utf-8", **kwargs) -> p
 
 
 def read_zip(path: Path, member: str | None = None, sep: str = ",", encoding: str = "utf-8", **kwargs) -> pd.DataFrame:
-    """A CSV inside a zip archive: `member` names it (the only CSV is taken when omitted)."""
+    """A CSV inside a zip archive: `member` names it by path or file name (the only CSV is taken when omitted)."""
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if n.lower().endswith(".csv") and not n.startswith("__MACOSX")]
-        if member is None:
-            if len(names) != 1:
-                raise ValueError(f"{path.name} holds {len(names)} CSV files ({', '.join(names)}); pass member=.")
-            member = names[0]
+        matches = names if member is None else [n for n in names if n == member or n.rsplit("/", 1)[-1] == member]
+        if len(matches) != 1:
+            raise ValueError(f"{path.name} holds {len(names)} CSV files ({', '.join(n.rsplit('/', 1)[-1] for n in names)}); "
+                             f"pass member= naming one of them.")
+        member = matches[0]
         with archive.open(member) as handle:
             return pd.read_csv(handle, sep=sep, encoding=encoding, **kwargs)
 

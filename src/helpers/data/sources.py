@@ -64,5 +64,5 @@ def source(key: str) -> Source:
     if key not in sources:
         close = [k for k in sources if key.split("_")[0] in k][:5]
         hint = f" Similar keys: {', '.join(close)}." if close else ""
-        raise KeyError(f"No data source '{key}' in {paths.SOURCES.relative_to(paths.ROOT)}.{hint}")
+        raise KeyError(f"No data source '{key}' in {paths.SOURCES.name}.{hint}")
     return sources[key]
