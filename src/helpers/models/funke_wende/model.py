@@ -28,6 +28,16 @@ IG = slice(33, 39)
 N_BASE = 33
 
 
+# pair indices grouped by origin / destination region (PAIRS order)
+_BY_ORIGIN = ((0, 1), (2, 3), (4, 5))
+_BY_DEST = ((2, 4), (0, 5), (1, 3))
+
+
+def _sum_by(a, groups):
+    """Sum pair rows into region rows: out[c] = a[i] + a[j] for (i, j) = groups[c]."""
+    return np.stack([a[i] + a[j] for i, j in groups])
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Parameters set in the second calibration stage (Table 2 targets and f_RX)."""
@@ -85,8 +95,7 @@ def static_block(p: FWParams, cal: Calibration, w, ND, NE, Q, q, zX, zRX, Kprev,
     Pdo = (1 + tau_pair) * (q[o_idx] / q[d_idx]) * p.tau_X * pbar[o_idx] * (ND[o_idx] * Ipair) ** (1 / (1 - th))
     kap = np.array([cal.kappa[d, o] for o, d in PAIRS])[:, None]
     gk = kap if g is None else kap * g
-    PX1 = np.zeros_like(w)
-    np.add.at(PX1, d_idx, gk * Pdo ** (1 - th))
+    PX1 = _sum_by(gk * Pdo ** (1 - th), _BY_DEST)
     PX = PX1 ** (1 / (1 - th))                                  # import price index, eq. (26)
     alpha = cal.alpha[:, None]
     QD = (1 - alpha) * PD ** (-om) * Q                          # CES demands implied by (25)
@@ -114,19 +123,16 @@ def static_block(p: FWParams, cal: Calibration, w, ND, NE, Q, q, zX, zRX, Kprev,
     fcRX = MC[SC] * cal.f_RX / Z
     dRX = a / (k - a) * fcRX                                    # (47)
     dDRX = (th - 1) / th * (dRX + fcRX)
-    dtil = dD.copy()
-    np.add.at(dtil, o_idx, sX * dX)
+    dtil = dD + _sum_by(sX * dX, _BY_ORIGIN)
     dtil[SC] = dtil[SC] + sRX * dDRX
     vtil = MC * p.f_E / Z                                       # (23)
     NX = ND[o_idx] * sX
     NRX = ND[SC] * sRX
     # (41) input-bundle demand [recon E9: entry and f_RX paid in input bundles]
     opX = NX * (dX + fcX)                                       # exporters' operating profits
-    Xd_var = ND * dD
-    np.add.at(Xd_var, o_idx, opX)
+    Xd_var = ND * dD + _sum_by(opX, _BY_ORIGIN)
     Xd_var[SC] = Xd_var[SC] + NRX * dDRX
-    Xd_fix = NE * p.f_E
-    np.add.at(Xd_fix, o_idx, NX * fX)
+    Xd_fix = NE * p.f_E + _sum_by(NX * fX, _BY_ORIGIN)
     Xd_fix[SC] = Xd_fix[SC] + NRX * cal.f_RX
     Xd = (th - 1) / MC * Xd_var + Xd_fix / Z
     Xs = w * L / (p.rho_L * MC)
@@ -134,8 +140,7 @@ def static_block(p: FWParams, cal: Calibration, w, ND, NE, Q, q, zX, zRX, Kprev,
     C = Q - M - Ik                                              # (42)
     # (38) tariff revenue; RW taxes re-exports on the re-exporter's revenue
     rX = th * (dX + fcX)                                        # average export revenue
-    Psi = np.zeros_like(w)
-    np.add.at(Psi, d_idx, tau_pair * (q[o_idx] / q[d_idx]) * NX * rX)
+    Psi = _sum_by(tau_pair * (q[o_idx] / q[d_idx]) * NX * rX, _BY_DEST)
     rRX = th * (dRX + fcRX)
     Psi[RW] = Psi[RW] + tau[RW, SC] * (q[SC] / q[RW]) * NRX * rRX
     PiRX = NRX * dRX * q[SC] / q[RW]                           # re-exporter profits to RW [E16]
@@ -176,53 +181,67 @@ def smooth_abs(x, eps):
 
 def dynamic_residuals(p: FWParams, cal: Calibration, X: np.ndarray, ex: Exog, reexports=None,
                       Y_scale=None):
-    """Residuals for t = 1..T of the stacked system. X is (nvar, T+2): column 0 the initial steady
-    state, column T+1 the terminal one. Exog arrays have length T+2. Returns (nres, T)."""
-    augmented = X.shape[0] > N_BASE
-    T = X.shape[1] - 2
-    exs = Exog(*(np.asarray(getattr(ex, f), float)[0:T + 2] if np.ndim(getattr(ex, f)) else getattr(ex, f)
-                 for f in ("Gamma", "tau_RX", "tau_z")))
-    # static block on columns 0..T+1 (column 0 uses itself as lag: it is a steady state)
-    xlag = np.concatenate([X[:, :1], X[:, :-1]], axis=1)
-    v, s = static_from_x(p, cal, X, xlag, exs, reexports)
-    cur = slice(1, T + 1)
-    nxt = slice(2, T + 2)
-    prv = slice(0, T)
+    """Residuals for t = 1..T of the stacked system. X is (nvar, T+2), or (nvar, B, T+2) for a batch
+    of B paths: column 0 the initial steady state, column T+1 the terminal one. Exog arrays have
+    length T+2. Returns (nres, T) or (nres, B, T)."""
+    batched = X.ndim == 3
+    if not batched:
+        X = X[:, None, :]
+    nvar, B, T2 = X.shape
+    T = T2 - 2
+    augmented = nvar > N_BASE
+
+    def tile(a):
+        a = np.asarray(a, float)
+        return np.tile(a[:T2], B) if a.ndim else a
+
+    exs = Exog(tile(ex.Gamma), tile(ex.tau_RX), tile(ex.tau_z))
+    # static block on every column; column 0 of each path is a steady state and is its own lag
+    xlag = np.concatenate([X[:, :, :1], X[:, :, :-1]], axis=2)
+    v, s = static_from_x(p, cal, X.reshape(nvar, B * T2), xlag.reshape(nvar, B * T2), exs, reexports)
+    sh = lambda a: a.reshape(a.shape[:-1] + (B, T2))  # noqa: E731
+    v = {key: sh(val) for key, val in v.items()}
+    s = {key: sh(val) for key, val in s.items() if np.ndim(val) and np.shape(val)[-1] == B * T2}
+    X3 = X
+    cur = (Ellipsis, slice(1, T + 1))
+    nxt = (Ellipsis, slice(2, T + 2))
+    prv = (Ellipsis, slice(0, T))
     beta, gam = p.beta, p.gamma
     C = s["C"]
-    Lam = (C[:, nxt] / C[:, cur]) ** (-gam)                     # lambda_{t+1}/lambda_t, (32)
+    Lam = (C[nxt] / C[cur]) ** (-gam)                          # lambda_{t+1}/lambda_t, (32)
     res = []
-    res.append(s["norm"][:, cur])                              # (28) x3
-    res.append(np.log(s["Xd"][:, cur]) - np.log(s["Xs"][:, cur]))   # (41) x3
-    res.append(s["res_zX"][:, cur])                            # (19) x6
-    res.append(s["res_zRX"][None, cur])                        # (20) x1
-    res.append(np.log(s["vtil"][:, cur]) - np.log(                # (37) share Euler x3
-        beta * (1 - p.delta) * Lam * (s["vtil"][:, nxt] + s["dtil"][:, nxt])))
-    res.append(X[IND, cur] - np.log((1 - p.delta) * (v["ND"][:, prv] + v["NE"][:, prv])))  # (24)
-    xI = v["Ik"][:, cur] / v["Ik"][:, prv]
+    res.append(s["norm"][cur])                                 # (28) x3
+    res.append(np.log(s["Xd"][cur]) - np.log(s["Xs"][cur]))    # (41) x3
+    res.append(s["res_zX"][cur])                               # (19) x6
+    res.append(s["res_zRX"][None][cur])                        # (20) x1
+    res.append(np.log(s["vtil"][cur]) - np.log(                # (37) share Euler x3
+        beta * (1 - p.delta) * Lam * (s["vtil"][nxt] + s["dtil"][nxt])))
+    res.append(X3[IND][cur] - np.log((1 - p.delta) * (v["ND"][prv] + v["NE"][prv])))       # (24)
+    xI = v["Ik"][cur] / v["Ik"][prv]
     S, dS = adj_cost(xI, p.phi)
-    res.append(X[IK, cur] - np.log((1 - p.delta_K) * v["K"][:, prv] + v["Ik"][:, cur] * (1 - S)))  # (31)
-    qT, qTn = v["qT"][:, cur], v["qT"][:, nxt]
-    res.append(X[IQT, cur] - np.log(beta * Lam * (s["RK"][:, nxt] + (1 - p.delta_K) * qTn)))  # (35)
-    xIn = v["Ik"][:, nxt] / v["Ik"][:, cur]
+    res.append(X3[IK][cur] - np.log((1 - p.delta_K) * v["K"][prv] + v["Ik"][cur] * (1 - S)))  # (31)
+    qT, qTn = v["qT"][cur], v["qT"][nxt]
+    res.append(X3[IQT][cur] - np.log(beta * Lam * (s["RK"][nxt] + (1 - p.delta_K) * qTn)))  # (35)
+    xIn = v["Ik"][nxt] / v["Ik"][cur]
     Sn, dSn = adj_cost(xIn, p.phi)
-    res.append(1 - qT * (1 - S - dS * xI) - beta * Lam * qTn * dSn * xIn**2)          # (36)
+    res.append(1 - qT * (1 - S - dS * xI) - beta * Lam * qTn * dSn * xIn**2)               # (36)
     RS = v["RS"]
-    res.append(np.log(beta * RS[None, cur] * Lam[SC:SC + 1]))                         # (33)
+    res.append(np.log(beta * RS[None][cur] * Lam[SC:SC + 1]))                              # (33)
     b = v["b"]
-    bbar = (cal.Bbar / cal.ybar)[:, None]
-    Rj = RS[None, :] + p.Upsilon * (np.exp(-(b - bbar)) - 1)   # (40) [recon E8, normalised]
+    bbar = (cal.Bbar / cal.ybar)[:, None, None]
+    Rj = RS[None] + p.Upsilon * (np.exp(-(b - bbar)) - 1)      # (40) [recon E8, normalised]
     qj = v["q"][1:]
-    res.append(np.log(beta * Rj[:, cur] * Lam[1:] * qj[:, cur] / qj[:, nxt]))          # (34) x2
-    Bj = b * cal.ybar[:, None]
-    Ysc = (Y_scale if Y_scale is not None else s["Y"][1:, :1])
-    budget = (C[1:, cur] + v["Ik"][1:, cur] + s["vtil"][1:, cur] * v["NE"][1:, cur]
-              + (Bj[:, cur] - Rj[:, prv] * Bj[:, prv]) / qj[:, cur] - s["Y"][1:, cur]) / Ysc
-    res.append(budget)                                                                  # (30) x2
+    res.append(np.log(beta * Rj[cur] * Lam[1:] * qj[cur] / qj[nxt]))                       # (34) x2
+    Bj = b * cal.ybar[:, None, None]
+    Ysc = Y_scale[:, :, None] if Y_scale is not None else s["Y"][1:, :, :1]
+    budget = (C[1:][cur] + v["Ik"][1:][cur] + s["vtil"][1:][cur] * v["NE"][1:][cur]
+              + (Bj[cur] - Rj[prv] * Bj[prv]) / qj[cur] - s["Y"][1:][cur]) / Ysc
+    res.append(budget)                                                                       # (30) x2
     if augmented:
         r = s["Qdo"] / s["Qdo"][[2, 4, 0, 5, 1, 3]]            # (i's imports from j)/(j's from i)
-        gl = X[IG]
-        growth = r[:, cur] / r[:, prv] - 1
-        res.append(gl[:, cur] - p.rho_g * gl[:, prv]
+        gl = X3[IG]
+        growth = r[cur] / r[prv] - 1
+        res.append(gl[cur] - p.rho_g * gl[prv]
                    - (1 - p.rho_g) * np.log(1 - p.nu_g * smooth_abs(growth, p.abs_smoothing)))   # (46)
-    return np.concatenate(res, axis=0)
+    out = np.concatenate(res, axis=0)
+    return out if batched else out[:, 0, :]
