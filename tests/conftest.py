@@ -26,3 +26,12 @@ def _private_scorecards(tmp_path_factory):
         os.environ.pop("BOOK_SCORECARD_DIR", None)
     else:
         os.environ["BOOK_SCORECARD_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """The book built once per session, exactly as `make book` builds it."""
+    from helpers.build import build
+
+    assert build() == 0, "the book build failed: see the output above and _build/html/reports"
+    return paths.BUILD / "html"

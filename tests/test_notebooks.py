@@ -1,0 +1,71 @@
+"""Every notebook: committed clean, listed in the toc, one parameters cell, and it runs (smoke, quick=True)."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+from helpers.notebooks import toc_notebooks
+
+ROOT = paths.ROOT
+TRACKED = [ROOT / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()]
+BOOK_NOTEBOOKS = toc_notebooks()
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("path", TRACKED, ids=_id)
+def test_committed_without_outputs_and_with_python3_kernel(path):
+    nb = _nb(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"cells {dirty} keep outputs: run `make strip`"
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    chapter_notebooks = {p for p in ROOT.glob("notebooks/*/*.ipynb")}
+    assert chapter_notebooks <= set(BOOK_NOTEBOOKS), sorted(map(_id, chapter_notebooks - set(BOOK_NOTEBOOKS)))
+
+
+def _parameters_cells(path: Path) -> list[dict]:
+    return [c for c in _nb(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+
+
+CHAPTER_NOTEBOOKS = [p for p in BOOK_NOTEBOOKS if p.parent.parent.name == "notebooks"]
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
+def test_one_parameters_cell_with_quick(path):
+    cells = _parameters_cells(path)
+    assert len(cells) == 1, "exactly one cell tagged `parameters`"
+    assert "quick" in "".join(cells[0]["source"]), "the parameters cell defines `quick` for smoke runs"
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
+def test_smoke_run_quick(path, tmp_path):
+    """Executes the notebook with quick=True, as a student or a sweep would, and checks it glued its results."""
+    import papermill
+
+    out = tmp_path / path.name
+    papermill.execute_notebook(str(path), str(out), parameters={"quick": True}, kernel_name="python3",
+                               cwd=str(path.parent), progress_bar=False)
+    executed = _nb(out)
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    from helpers.notebooks import glued_keys
+
+    expected = glued_keys(path)
+    produced = {o["metadata"]["scrapbook"]["name"] for c in executed["cells"] for o in c.get("outputs", [])
+                if "scrapbook" in o.get("metadata", {})}
+    static = {k for k in expected if "{" not in k}
+    missing = {k for k in static if k not in produced and not any(p.startswith(k) for p in produced)}
+    assert not missing, f"glue keys not produced in quick mode: {sorted(missing)}"
