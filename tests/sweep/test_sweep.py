@@ -32,7 +32,7 @@ def expected_mean(loc: float, seed: int = 1, n: int = 200) -> tuple[float, float
 
 def test_parameters_cell_is_read_with_literal_defaults():
     params = notebook_parameters(nbformat.read(FIXTURE, as_version=4))
-    assert list(params) == ["n", "loc", "seed", "label", "fail", "work", "quick"]
+    assert list(params) == ["n", "loc", "seed", "label", "fail", "work", "quick", "import_report"]
     assert params["n"].default == 200 and params["label"].default == "base" and params["fail"].default is False
 
 

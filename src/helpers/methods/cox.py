@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 __all__ = [
     "CoxFitError", "CoxResults", "fit_cox", "cox_zph", "ZphResults", "predict_survival",
-    "SurvivalPrediction", "case_folds", "chambless_diao_auc", "survauc_cd_faithful",
+    "SurvivalPrediction", "case_folds", "chambless_diao_auc", "survauc_cd_faithful", "baseline_cumhaz",
+    "cd_auc_from_fit",
 ]
 
 CONVERGENCE_TOL = 1e-10  # max |step| in beta; tighter than coxph's 1e-9 relative loglik rule
@@ -38,8 +39,8 @@ class CoxFitError(RuntimeError):
 @dataclass(frozen=True)
 class _RiskSets:
     times: np.ndarray        # (K,) distinct event times
-    at_risk: np.ndarray      # (K, n) float 0/1: start < t_k <= stop
-    deaths: np.ndarray       # (K, n) float 0/1: event at stop == t_k
+    at_risk: sparse.csr_matrix  # (K, n) 0/1: start < t_k <= stop
+    deaths: sparse.csr_matrix   # (K, n) 0/1: event at stop == t_k
     n_deaths: np.ndarray     # (K,)
     frac: np.ndarray         # (K, L) l / d_k for l < d_k (Efron) or 0 (Breslow)
     mask: np.ndarray         # (K, L) bool, l < d_k
@@ -49,9 +50,19 @@ def _risk_sets(start, stop, event, ties: str) -> _RiskSets:
     times = np.unique(stop[event == 1])
     if times.size == 0:
         raise CoxFitError("Cox fit: the data contain no events.")
-    at_risk = ((start[None, :] < times[:, None]) & (stop[None, :] >= times[:, None])).astype(float)
-    deaths = ((stop[None, :] == times[:, None]) & (event[None, :] == 1)).astype(float)
-    d = deaths.sum(1)
+    # row i is at risk at event times k in [first, last): t_k > start_i and t_k <= stop_i
+    first = np.searchsorted(times, start, side="right")
+    last = np.searchsorted(times, stop, side="right")
+    span = last - first
+    rows = np.repeat(np.arange(len(start)), np.clip(span, 0, None))
+    offsets = np.concatenate([[0], np.cumsum(np.clip(span, 0, None))[:-1]])
+    ks = first[rows] + (np.arange(rows.size) - offsets[rows])
+    K, n = times.size, len(start)
+    at_risk = sparse.csr_matrix((np.ones(rows.size), (ks, rows)), shape=(K, n))
+    dk = np.searchsorted(times, stop)
+    dead = np.where(event == 1)[0]
+    deaths = sparse.csr_matrix((np.ones(dead.size), (dk[dead], dead)), shape=(K, n))
+    d = np.asarray(deaths.sum(1)).ravel()
     if ties == "efron":
         L = int(d.max())
         ell = np.arange(L)[None, :]
@@ -269,8 +280,8 @@ def _score_residuals(rs: _RiskSets, Xc, beta, ties):
         avg_mean = np.einsum("kl,klp->kp", rs.mask / np.maximum(rs.n_deaths, 1)[:, None], mean)
     else:
         avg_mean = mean[:, 0, :]
-    resid = rs.deaths.T @ np.zeros((len(rs.times), Xc.shape[1]))
-    resid = resid + (rs.deaths.sum(0)[:, None] * Xc) - rs.deaths.T @ avg_mean
+    is_death = np.asarray(rs.deaths.sum(0)).ravel()
+    resid = is_death[:, None] * Xc - rs.deaths.T @ avg_mean
     # risk part: -w_i sum_l c_il (x_i - mean_kl)/denom_kl; deaths at t_k weight (1 - l/d)
     if ties == "efron":
         inv = rs.mask / safe                                  # (K, L)
@@ -313,7 +324,7 @@ def _transform_times(rs: _RiskSets, start, stop, event, transform):
         ranks = stats.rankdata(ev_times)
         return np.array([ranks[ev_times == tk][0] for tk in t])
     if transform == "km":
-        n_risk = rs.at_risk.sum(1)
+        n_risk = np.asarray(rs.at_risk.sum(1)).ravel()
         surv = np.cumprod(1 - rs.n_deaths / n_risk)
         left = np.concatenate([[1.0], surv[:-1]])
         return 1 - left
@@ -547,3 +558,20 @@ def chambless_diao_auc(train_time, train_event, lp_train, lp_new, times) -> np.n
                              np.asarray(train_event, float), np.asarray(lp_train, float),
                              np.asarray(lp_new, float))
     return _cd_from_survival(S, np.asarray(lp_new, float))
+
+
+def baseline_cumhaz(res: CoxResults) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative baseline hazard at the covariate means (Efron/Breslow increments as survfit.coxph)."""
+    scen = pd.DataFrame([res.means.to_numpy()], columns=res.names)
+    pred = predict_survival(res, scen)
+    return pred.time, -np.log(pred.survival.iloc[:, 0].to_numpy())
+
+
+def cd_auc_from_fit(res: CoxResults, lp_new_centered, times) -> np.ndarray:
+    """Chambless–Diao AUC for test subjects with linear predictors centred at the fit means, using the
+    fit's own (counting-process, tie-corrected) baseline: S(t|m) = exp(-H0(t) e^m)."""
+    t0, H0 = baseline_cumhaz(res)
+    times = np.asarray(times, float)
+    idx = np.searchsorted(t0, times, side="right") - 1
+    S = np.exp(-np.outer(H0[idx], np.exp(np.asarray(lp_new_centered, float))))
+    return _cd_from_survival(S, np.asarray(lp_new_centered, float))
