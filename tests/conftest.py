@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import pytest
 
 from helpers import paths
@@ -11,8 +9,6 @@ from helpers import paths
 DEFAULT_MIRROR = paths.ROOT.parent / "shared" / "data" / "mirror"
 if "BOOK_DATA_MIRROR" not in os.environ and DEFAULT_MIRROR.is_dir():
     os.environ["BOOK_DATA_MIRROR"] = str(DEFAULT_MIRROR)
-MIRROR_AVAILABLE = any(Path(p).is_dir() for p in os.environ.get("BOOK_DATA_MIRROR", "").split(os.pathsep) if p)
-needs_mirror = pytest.mark.skipif(not MIRROR_AVAILABLE, reason="BOOK_DATA_MIRROR (../shared/data/mirror) not present")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,9 +13,9 @@ import helpers.data as data
 import helpers.data.store as store
 from helpers import paths
 from helpers.data.sources import _catalogue
-from tests.conftest import needs_mirror
 
 MANIFEST = paths.ROOT.parent / "shared" / "data" / "MANIFEST.csv"
+needs_mirror = pytest.mark.skipif(not data.mirror_folders(), reason="no BOOK_DATA_MIRROR folder (../shared/data/mirror)")
 
 
 @pytest.fixture
