@@ -68,8 +68,8 @@ def srm_variances(effects: SRMEffects) -> pd.DataFrame | dict:
     d5 = (n - 1) * (n - 2) / 2 - 1
     gt = np.swapaxes(g, -1, -2)
     off = 1 - np.eye(n)
-    q1 = (((g + gt) / 2) ** 2 * off).sum((-1, -2))         # = sum over dyads of (g_ij + g_ji)^2 / 2
-    q2 = (((g - gt) ** 2) / 4 * off).sum((-1, -2))         # = sum over dyads of (g_ij - g_ji)^2 / 2
+    q1 = (((g + gt) / 2) ** 2 * off).sum((-1, -2))         # sum over unordered dyads of (g_ij + g_ji)^2 / 2
+    q2 = (((g - gt) ** 2) / 2 * off).sum((-1, -2))         # sum over ordered pairs of (g_ij - g_ji)^2 / 2
     s2_g = (q1 / d5 + q2 / d4) / 2
     s_gg = (q1 / d5 - q2 / d4) / 2
     s2_a = (a ** 2).sum(-1) / d1 - s2_g * d1 / d3 - s_gg / d3
