@@ -73,10 +73,12 @@ def synthetic_world(D: int = 16, seed: int = 11) -> WorldIO:
     size /= size.sum()
     goods = D - 1
     home = np.r_[rng.uniform(0.6, 0.8, goods), 0.95]
-    X = np.zeros((N, D, N, D))
-    C = np.zeros((N, N, D))
+    gamma = np.r_[rng.uniform(0.35, 0.6, goods), 0.65]
+    n = N * D
+    A = np.zeros((N, D, N, D))
+    F = np.zeros((N, N, D))
     for i in range(N):
-        mix = rng.dirichlet(np.ones(D)) * 0.5 + np.eye(D) * 0.2 + np.r_[np.zeros(goods), 0.3]
+        mix = rng.dirichlet(np.ones(D), D) * 0.5 + np.eye(D) * 0.2 + np.r_[np.zeros(goods), 0.3]
         mix /= mix.sum(1, keepdims=True)
         origin = size * rng.lognormal(0, 0.5, N)
         origin[i] = 0
@@ -84,8 +86,12 @@ def synthetic_world(D: int = 16, seed: int = 11) -> WorldIO:
         for e in range(D):
             shares = (1 - home[e]) * origin
             shares[i] = home[e]
-            X[i, :, :, e] = size[i] * 0.5 * mix[:, e][:, None] * shares[None, :]
-            C[i, :, e] = size[i] * (0.35 if e == D - 1 else 0.65 / goods) * shares
+            A[i, :, :, e] = ((1 - gamma) * mix[:, e])[:, None] * shares[None, :]
+            F[i, :, e] = (0.35 if e == D - 1 else 0.65 / goods) * shares
+    A, F = A.reshape(n, n), F.reshape(N, n)
+    R = np.linalg.solve(np.eye(n) - A.T, F.T @ size)          # market clearing given expenditure = size
+    X = (A * R[:, None]).reshape(N, D, N, D)
+    C = (F * size[:, None]).reshape(N, N, D)
     return WorldIO(X * 1e6, C * 1e6, cal.GROUP_NAMES, cal.INDUSTRY_SCHEMES["tableA1_16" if D == 16 else "bf30_15"][0])
 
 
