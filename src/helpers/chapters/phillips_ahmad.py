@@ -83,3 +83,324 @@ def published() -> pd.DataFrame:
         raise FileNotFoundError(f"Published numbers for {SLUG} are missing: expected {path}.")
     return pd.read_csv(path, dtype={"stars": str, "note": str}, keep_default_na=False,
                        na_values={"estimate": [""], "se": [""]})
+
+
+GEO_TERMS = ("abs_dem", "DEMO", "DICT", "abs_corr", "LowCorr", "Sanc", "U11", "U01", "U10")
+GEO_LABELS = {"abs_dem": "|Dem_i - Dem_j|", "DEMO": "DEM (both > .75)", "DICT": "DICT (both < .25)",
+              "abs_corr": "|Corr_i - Corr_j|", "LowCorr": "LowCorr (both < .5)", "Sanc": "Sanc (XOR)",
+              "U11": "U_i=1, U_j=1", "U01": "U_i=0, U_j=1", "U10": "U_i=1, U_j=0"}
+GRAVITY_LABELS = {"ln_dist": "log(Distance)", "contig": "Contiguity", "colony": "Colonial Ties",
+                  "legal": "Legal Origin", "lang": "Language", "fta": "FTA", "landlocked": "Landlocked",
+                  "island": "Island", "dom": "Domestic trade"}
+CACHE_VERSION = "1"
+
+
+def settings(**overrides) -> dict:
+    """DEFAULTS updated with `overrides` (unknown names are an error)."""
+    unknown = set(overrides) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown chapter settings {sorted(unknown)}; known: {sorted(DEFAULTS)}.")
+    return {**DEFAULTS, **overrides}
+
+
+def resolve_data_source(data_source: str):
+    """`auto` means the synthetic paper-scale world: the paper's own data (ITPD-E, DGD, GSDB) are not in the
+    mirror, and the real Yotov panel is a different exercise (one sector, 1986-2006) chosen explicitly."""
+    from helpers.data import choose_source
+
+    if data_source == "real":
+        return choose_source("real", REAL_KEYS, generator=GENERATOR)
+    return choose_source("synthetic", REAL_KEYS, generator=GENERATOR, seed=DEFAULTS["seed"])
+
+
+def sector_list(s: dict) -> tuple[str, ...]:
+    if s["data_source"] == "real":
+        return ("Manufacturing",)
+    if s["quick"] or s["sectors"] == "quick":
+        return QUICK_SECTORS
+    if s["sectors"] == "all":
+        return SECTORS
+    return (s["sectors"],)
+
+
+def periods(s: dict) -> tuple[tuple[int, int], ...]:
+    if s["data_source"] == "real":
+        return ((1986, 1995), (1996, 2006))
+    return ((1995, 2009), (2010, 2022))
+
+
+def gravity_vars(s: dict) -> list[str]:
+    from helpers.synth.phillips_ahmad import GRAVITY_VARS
+
+    x = list(GRAVITY_VARS)
+    if s["data_source"] == "real":
+        from helpers.data.phillips_ahmad import YOTOV_GRAVITY_VARS
+        x = list(YOTOV_GRAVITY_VARS)
+    if not s["include_domestic"]:
+        x.remove("dom")
+    return x
+
+
+def world(s: dict, route_share_scale: float | None = None):
+    """The synthetic world for these settings (quick mode uses the spec's 68-country test size)."""
+    from helpers.synth.phillips_ahmad import DEFAULT_ROUTES, PLACEBO_ROUTE, SyntheticWorld
+
+    scale = s["route_share_scale"] if route_share_scale is None else route_share_scale
+    routes = tuple((o, h, d, t0, sh * scale) for o, h, d, t0, sh in DEFAULT_ROUTES) + (PLACEBO_ROUTE,)
+    n_generic = min(s["n_generic"], SYNTH_DEFAULT_N_GENERIC) if s["quick"] else s["n_generic"]
+    return SyntheticWorld(seed=s["seed"], n_generic=n_generic, sigma_pair=s["sigma_pair"],
+                          sigma_iid=s["sigma_iid"], zero_inflation=s["zero_inflation"], routes=routes)
+
+
+def _prepare(panel: pd.DataFrame, s: dict) -> pd.DataFrame:
+    if not s["include_domestic"]:
+        panel = panel[panel["exporter"] != panel["importer"]]
+    if s["zero_policy"] == "drop_zeros":
+        panel = panel[panel["trade"] > 0]
+    return panel
+
+
+@dataclass
+class ChapterRun:
+    """Everything the chapter's notebooks show, for one parameter set."""
+
+    settings: dict
+    kind: str
+    gravity: list            # RegressionResult per sector x period (without data)
+    resid: pd.DataFrame      # exporter, importer, year, sector, period, trade, yhat, resid, ratio, ...
+    geo: pd.DataFrame        # second-stage pair variables (exporter, importer, year, GEO_TERMS)
+    stage2: list             # RegressionResult per sector x period
+    adding_up: pd.DataFrame
+    timings: dict = field(default_factory=dict)
+    truth: pd.DataFrame | None = None
+    injected: pd.DataFrame | None = None
+    country_year: pd.DataFrame | None = None
+
+    def coef_table(self) -> pd.DataFrame:
+        return pd.concat([r.tidy().assign(nobs=r.nobs, apr2=r.stats.get("apr2"), pr2=r.stats.get("pr2"))
+                          for r in self.gravity], ignore_index=True)
+
+    def stage2_table(self) -> pd.DataFrame:
+        return pd.concat([r.tidy().assign(nobs=r.nobs) for r in self.stage2], ignore_index=True)
+
+
+def _source_digest() -> str:
+    here = paths.ROOT / "src" / "helpers"
+    files = [here / "methods" / "gravity.py", here / "synth" / f"{SLUG}.py", here / "chapters" / f"{SLUG}.py",
+             here / "data" / f"{SLUG}.py"]
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for f in files:
+        if f.exists():
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _cache_path(tag: str, s: dict):
+    key = hashlib.sha256(json.dumps({"tag": tag, **s}, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    root = paths.ROOT / ".cache" / SLUG
+    return root / f"{tag}-{_source_digest()}-{key}.pkl"
+
+
+def _cached(tag: str, s: dict, compute):
+    path = _cache_path(tag, s)
+    if path.exists() and not os.environ.get("BOOK_NO_RESULT_CACHE"):
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return value
+
+
+def run_chapter(**overrides) -> ChapterRun:
+    """Stage 1 (PPML per sector x period), residuals, and stage 2, cached on disk per settings."""
+    s = settings(**overrides)
+    s["data_source"] = "real" if s["data_source"] == "real" else "synthetic"
+    return _cached("run", s, lambda: _run(s))
+
+
+def _keep_cols(df):
+    cols = ["exporter", "importer", "year", "sector", "period", "trade", "yhat", "resid", "ratio", "pearson",
+            "log", "relative"]
+    return df[[c for c in cols if c in df.columns]]
+
+
+def _run(s: dict) -> ChapterRun:
+    from helpers.methods import gravity as G
+
+    t0 = time.perf_counter()
+    timings, fits, frames, checks = {}, [], [], []
+    x = gravity_vars(s)
+    truth = injected = country_year = None
+    if s["data_source"] == "real":
+        from helpers.data import phillips_ahmad as D
+        base = D.yotov_panel()
+        geo = D.real_geopolitics(income_missing=s["income_missing"])
+        country_year = D.real_country_year()
+        get_panel = lambda sector, per: base[(base["year"] >= per[0]) & (base["year"] <= per[1])]
+    else:
+        from helpers.synth.phillips_ahmad import true_betas
+        w = world(s)
+        geo = w.pair_geopolitics()
+        truth = true_betas()
+        country_year = w.country_year
+        injected_parts = []
+
+        def get_panel(sector, per):
+            return w.sector_panel(sector, per)
+
+        for sector in sector_list(s):
+            if sector in w.route_sectors:
+                injected_parts.append(w.draw_trade(sector)[1])
+        injected = pd.concat(injected_parts, ignore_index=True) if injected_parts else None
+    for sector in sector_list(s):
+        for per in periods(s):
+            label = {"sector": sector, "period": f"{per[0]}-{per[1]}"}
+            tic = time.perf_counter()
+            panel = _prepare(get_panel(sector, per), s)
+            res = G.fit_ppml(panel, x, label=label, fe_structure=s["fe_structure"],
+                             min_trade=s["min_trade_ratio"], demeaner=s["demeaner"])
+            timings[f"stage1 {sector} {label['period']}"] = time.perf_counter() - tic
+            data = res.data
+            data["sector"], data["period"] = sector, label["period"]
+            checks.append({**label, **G.adding_up(data)})
+            frames.append(_keep_cols(data))
+            res.data = None
+            fits.append(res)
+    resid = pd.concat(frames, ignore_index=True)
+    stage2 = second_stage(resid, geo, s, timings)
+    timings["total"] = time.perf_counter() - t0
+    return ChapterRun(s, s["data_source"], fits, resid, geo, stage2, pd.DataFrame(checks), timings, truth,
+                      injected, country_year)
+
+
+def second_stage(resid: pd.DataFrame, geo: pd.DataFrame, s: dict, timings: dict | None = None,
+                 estimator: str | None = None, control_log_trade: bool | None = None,
+                 sample: str | None = None) -> list:
+    """The paper's Eq. (2) per sector x period, or an alternative (`ols_ratio`, `ppml_onestep`)."""
+    from helpers.methods import gravity as G
+
+    estimator = estimator or s["second_stage_estimator"]
+    control = s["control_log_trade"] if control_log_trade is None else control_log_trade
+    sample = sample or s["second_stage_sample"]
+    terms = list(GEO_TERMS)
+    out = []
+    merged = resid.merge(geo, on=["exporter", "importer", "year"], how="left")
+    if s.get("income_missing") == "drop":
+        merged = merged.dropna(subset=["U11", "U01", "U10"])
+    for (sector, period), d in merged.groupby(["sector", "period"], sort=False):
+        tic = time.perf_counter()
+        label = {"sector": sector, "period": period}
+        if estimator == "ppml_onestep":
+            d = d.dropna(subset=terms)
+            if sample == "international_only":
+                d = d[d["exporter"] != d["importer"]]
+            r = _onestep(d, s, label)
+        else:
+            d = d[d["trade"] > 0].dropna(subset=terms)
+            if sample == "international_only" or estimator == "ols_ratio":
+                d = d[d["exporter"] != d["importer"]]
+            d = d.assign(ltrade=np.log(d["trade"]))
+            yvar = "resid"
+            if estimator == "ols_ratio":
+                d = d[d["trade"] >= s["min_trade_ratio"]]
+                yvar = "ratio"
+            r = G.fit_ols_fe(d, yvar, terms + (["ltrade"] if control else []), label=label)
+        out.append(r)
+        if timings is not None:
+            timings[f"stage2 {sector} {period}"] = time.perf_counter() - tic
+    return out
+
+
+def _onestep(d: pd.DataFrame, s: dict, label: dict):
+    """One-step PPML: trade on the gravity covariates and the geopolitics terms with the same FE."""
+    from helpers.methods import gravity as G
+
+    if s["data_source"] == "real":
+        from helpers.data.phillips_ahmad import yotov_panel
+        cov = yotov_panel()
+    else:
+        cov = None
+    x = gravity_vars(s)
+    if cov is not None:
+        d = d.merge(cov[["exporter", "importer", "year", *x]], on=["exporter", "importer", "year"], how="left")
+    else:
+        w = world(s)
+        panel = w.sector_panel(label["sector"], tuple(int(v) for v in label["period"].split("-")))
+        d = d.merge(panel[["exporter", "importer", "year", *x]], on=["exporter", "importer", "year"], how="left")
+    r = G.fit_ppml(d, x + list(GEO_TERMS), label=label)
+    r.data = None
+    return r
+
+
+def route_recovery(**overrides) -> pd.DataFrame:
+    """Paired design (spec §7.4): same seed with and without injected routes; Δresid on the route cells,
+    summed over post-start years, against the injected amounts. Also the hub's percentile among the
+    destination's import residuals in the last year, with and without injection."""
+    s = settings(**overrides)
+    s["data_source"] = "synthetic"
+    return _cached("routes", s, lambda: _route_recovery(s))
+
+
+def _route_recovery(s: dict) -> pd.DataFrame:
+    from helpers.methods import gravity as G
+    from helpers.synth.phillips_ahmad import PLACEBO_ROUTE, inject_routes
+
+    w = world(s)
+    x = gravity_vars(s)
+    per = periods(s)[1]
+    rows = []
+    sectors = [k for k in w.route_sectors if k in sector_list(s)] or list(w.route_sectors)[:1]
+    for sector in sectors:
+        fitted = {}
+        for inject in (True, False):
+            panel = _prepare(w.sector_panel(sector, per, inject=inject), s)
+            fitted[inject] = G.fit_ppml(panel, x, fe_structure=s["fe_structure"]).data
+        # the placebo alone (share 0) in its own paired comparison: nothing may move
+        y0, _ = w.draw_trade(sector, inject=False)
+        y_placebo, _ = inject_routes(y0, w.isos, w.year_list, [PLACEBO_ROUTE], sector)
+        placebo_fit = G.fit_ppml(_prepare(w._long(y_placebo, sector, per, True), s), x,
+                                 fe_structure=s["fe_structure"]).data
+        key = ["exporter", "importer", "year"]
+        both_placebo = placebo_fit[key + ["resid"]].merge(fitted[False][key + ["resid"]], on=key,
+                                                           suffixes=("_with", "_without"))
+        both_placebo["dresid"] = both_placebo["resid_with"] - both_placebo["resid_without"]
+        both = fitted[True][key + ["resid"]].merge(fitted[False][key + ["resid"]], on=key,
+                                                   suffixes=("_with", "_without"))
+        both["dresid"] = both["resid_with"] - both["resid_without"]
+        _, records = w.draw_trade(sector, inject=True)
+        last = int(per[1])
+        # injected amount per cell: + on origin->hub and hub->destination, - on the diverted origin->destination
+        legs = pd.concat([
+            records.assign(exporter=records.origin, importer=records.hub, role="origin->hub", amount=records.amount),
+            records.assign(exporter=records.hub, importer=records.destination, role="hub->destination",
+                           amount=records.amount),
+            records.assign(exporter=records.origin, importer=records.destination, role="diversion",
+                           amount=-records.amount)])
+        cells = legs.groupby(["exporter", "importer", "role"]).agg(
+            injected=("amount", "sum"), start=("year", "min")).reset_index()
+        for c in cells.itertuples():
+            sel = (both["year"] >= c.start) & (both.exporter == c.exporter) & (both.importer == c.importer)
+            rows.append({"sector": sector, "kind": "cell", "cell": f"{c.exporter}->{c.importer}", "role": c.role,
+                         "injected": c.injected, "dresid": both.loc[sel, "dresid"].sum()})
+        o, h, dd, t0, _ = PLACEBO_ROUTE
+        for a, b, role in ((o, h, "origin->hub"), (h, dd, "hub->destination"), (o, dd, "diversion")):
+            sel = (both_placebo["year"] >= t0) & (both_placebo.exporter == a) & (both_placebo.importer == b)
+            rows.append({"sector": sector, "kind": "placebo", "cell": f"{a}->{b}", "role": role, "injected": 0.0,
+                         "dresid": float(both_placebo.loc[sel, "dresid"].abs().max())})
+        for route in w.routes:
+            o, h, dd = route[:3]
+            for inject, frame in fitted.items():
+                imp = frame[(frame.importer == dd) & (frame.exporter != dd) & (frame.year == last)]
+                hub = imp.loc[imp.exporter == h, "resid"]
+                pct = float((imp["resid"] < hub.iloc[0]).mean()) if len(hub) else np.nan
+                rows.append({"sector": sector, "kind": "percentile_with" if inject else "percentile_without",
+                             "cell": f"{h} among {dd} imports {last}", "role": f"{o}->{h}->{dd}",
+                             "injected": np.nan, "dresid": pct})
+    out = pd.DataFrame(rows)
+    out["recovery"] = np.where((out["kind"] == "cell") & (out["injected"].abs() > 0),
+                               out["dresid"] / out["injected"].where(out["injected"] != 0), np.nan)
+    return out

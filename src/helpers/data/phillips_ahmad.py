@@ -1,0 +1,266 @@
+"""Data for the Phillips & Ahmad chapter.
+
+Two groups of builders:
+
+* **The paper's pipeline, for users who have the files** (not in the offline mirror): USITC ITPD-E
+  (`load_itpde`, `aggregate_sectors`), the USITC Dynamic Gravity Dataset (`load_dgd`, `gravity_covariates`,
+  `extend_fta_with_desta`) and the Global Sanctions Data Base (`load_gsdb`, `gsdb_sanctioned`), read in their
+  published CSV layouts; `paper_panel` joins them into the frame `helpers.methods.gravity.fit_ppml` takes.
+* **The offline method application on real data**: the Yotov et al. (2016) manufacturing panel with domestic
+  flows (69 countries, 1986-2006) with CEPII landlocked status and the Advanced Guide's RTA dummy
+  (`yotov_panel`), and country-year geopolitics from V-Dem v14 (`v2x_polyarchy`, `v2x_corr`), World Bank
+  historical income groups (CLASS) and TIES v4.1 total economic embargoes (`real_country_year`,
+  `real_geopolitics`). The Yotov data have no legal-origin and no island variable: those two regressors are
+  left out of the real-data gravity equation.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+YOTOV_GRAVITY_VARS = ("ln_dist", "contig", "colony", "lang", "fta", "landlocked", "dom")
+
+# ISIC Rev.3 division -> the paper's 14 sectors (spec §2.3, inferred: the paper's Appendix A has no list)
+ISIC3_SECTOR_MAP = {
+    "isic3_inferred": {
+        **{d: "Food" for d in (15, 16)}, **{d: "Apparel" for d in (17, 18, 19)},
+        **{d: "Wood/paper" for d in (20, 21, 22)}, 23: "Fuel", 24: "Chemicals/pharma", 25: "Plastics/rubber",
+        26: "Nonmetallic minerals", 27: "Metals", 28: "Fabricated metals", 29: "Machinery", 31: "Appliances",
+        **{d: "Electronics" for d in (30, 32, 33)}, **{d: "Transportation equipment" for d in (34, 35)},
+        **{d: "Misc." for d in (36, 37)},
+    },
+}
+ISIC3_SECTOR_MAP["appliances_31_only"] = dict(ISIC3_SECTOR_MAP["isic3_inferred"])
+ISIC3_SECTOR_MAP["instruments_to_misc"] = {**ISIC3_SECTOR_MAP["isic3_inferred"], 33: "Misc."}
+
+# COW state codes of the 69 Yotov countries (checked against peacesciencer's cow_states names)
+YOTOV_COW = {
+    "ARG": 160, "AUS": 900, "AUT": 305, "BEL": 211, "BGR": 355, "BOL": 145, "BRA": 140, "CAN": 20, "CHE": 225,
+    "CHL": 155, "CHN": 710, "CMR": 471, "COL": 100, "CRI": 94, "CYP": 352, "DEU": 255, "DNK": 390, "ECU": 130,
+    "EGY": 651, "ESP": 230, "FIN": 375, "FRA": 220, "GBR": 200, "GRC": 350, "HUN": 310, "IDN": 850, "IND": 750,
+    "IRL": 205, "IRN": 630, "ISL": 395, "ISR": 666, "ITA": 325, "JOR": 663, "JPN": 740, "KEN": 501, "KOR": 732,
+    "KWT": 690, "LKA": 780, "MAR": 600, "MEX": 70, "MLT": 338, "MMR": 775, "MUS": 590, "MWI": 553, "MYS": 820,
+    "NER": 436, "NGA": 475, "NLD": 210, "NOR": 385, "NPL": 790, "PAN": 95, "PHL": 840, "POL": 290, "PRT": 235,
+    "QAT": 694, "ROM": 360, "SEN": 433, "SGP": 830, "SWE": 380, "THA": 800, "TTO": 52, "TUN": 616, "TUR": 640,
+    "TZA": 510, "URY": 165, "USA": 2, "ZAF": 560,
+}
+YOTOV_TO_ISO3 = {"ROM": "ROU"}          # Yotov/CEPII use the old code for Romania
+TIES_TOTAL_EMBARGO = 1                  # TIES `sanctiontype` 1 = total economic embargo
+
+
+# ------------------------------------------------------------------------------------------------
+# The paper's sources, in their published layouts (not in the mirror)
+# ------------------------------------------------------------------------------------------------
+def load_itpde(path, years=(1995, 2022), broad_sector: str = "Manufacturing", zero_policy: str = "keep_all"):
+    """ITPD-E (Release 2+) CSV: exporter_iso3, importer_iso3, year, industry_id, broad_sector, trade
+    (million current USD), flag_zero. `zero_policy` 'drop_u' treats assigned zeros as missing."""
+    cols = ["exporter_iso3", "importer_iso3", "year", "industry_id", "broad_sector", "trade", "flag_zero"]
+    df = pd.read_csv(path, usecols=lambda c: c in cols)
+    missing = [c for c in cols[:6] if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path} is not an ITPD-E file: columns {missing} are missing.")
+    df = df[(df["broad_sector"] == broad_sector) & df["year"].between(*years)]
+    if zero_policy == "drop_u" and "flag_zero" in df:
+        df = df[df["flag_zero"] != "u"]
+    elif zero_policy == "drop_zeros":
+        df = df[df["trade"] > 0]
+    return df.rename(columns={"exporter_iso3": "exporter", "importer_iso3": "importer"})
+
+
+def isic3_division(industry_descr_or_code) -> int:
+    """ISIC Rev.3 division (2 digits) from an ITPD-E industry's ISIC code."""
+    return int(str(industry_descr_or_code).strip()[:2])
+
+
+def aggregate_sectors(df: pd.DataFrame, isic_code: pd.Series, sector_map: str = "isic3_inferred") -> pd.DataFrame:
+    """Sum trade by exporter, importer, year and the paper's 14 sectors. `isic_code` gives each row's ISIC
+    Rev.3 code (4 digits); Appliances = 293 + division 31 unless `sector_map='appliances_31_only'`."""
+    if sector_map not in ISIC3_SECTOR_MAP:
+        raise ValueError(f"sector_map must be one of {list(ISIC3_SECTOR_MAP)}; got {sector_map!r}.")
+    code = isic_code.astype(str).str.strip().str[:4]
+    sector = code.str[:2].astype(int).map(ISIC3_SECTOR_MAP[sector_map])
+    if sector_map != "appliances_31_only":
+        sector = sector.where(code.str[:3] != "293", "Appliances")
+    out = df.assign(sector=sector.to_numpy()).dropna(subset=["sector"])
+    return out.groupby(["exporter", "importer", "year", "sector"], as_index=False)["trade"].sum()
+
+
+def load_dgd(path) -> pd.DataFrame:
+    """USITC Dynamic Gravity Dataset CSV (release 2.x): year, iso3_o, iso3_d, distance, contiguity, ..."""
+    need = ["year", "iso3_o", "iso3_d", "distance", "contiguity", "common_language", "common_legal_origin",
+            "colony_of_origin_ever", "colony_of_destination_ever", "landlocked_o", "landlocked_d", "island_o",
+            "island_d", "agree_fta"]
+    df = pd.read_csv(path, usecols=lambda c: c in need)
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path} is not a Dynamic Gravity Dataset file: columns {missing} are missing.")
+    return df
+
+
+def gravity_covariates(dgd: pd.DataFrame, to_year: int = 2022) -> pd.DataFrame:
+    """The paper's nine regressors from the DGD; bilateral values after the last DGD year carried forward."""
+    out = pd.DataFrame({
+        "exporter": dgd["iso3_o"], "importer": dgd["iso3_d"], "year": dgd["year"],
+        "ln_dist": np.log(dgd["distance"].clip(lower=1)), "contig": dgd["contiguity"],
+        "lang": dgd["common_language"], "legal": dgd["common_legal_origin"],
+        "colony": dgd[["colony_of_origin_ever", "colony_of_destination_ever"]].max(axis=1),
+        "landlocked": dgd[["landlocked_o", "landlocked_d"]].max(axis=1),
+        "island": dgd[["island_o", "island_d"]].max(axis=1), "fta": dgd["agree_fta"],
+    })
+    out["dom"] = (out["exporter"] == out["importer"]).astype(int)
+    last = int(out["year"].max())
+    tail = out[out["year"] == last]
+    extra = [tail.assign(year=y) for y in range(last + 1, to_year + 1)]
+    return pd.concat([out, *extra], ignore_index=True)
+
+
+def extend_fta_with_desta(cov: pd.DataFrame, desta: pd.DataFrame, iso_numeric_to_iso3: dict,
+                          years=(2020, 2021)) -> pd.DataFrame:
+    """Set fta = 1 from the entry-into-force year on for DESTA dyads entering into force in `years`."""
+    d = desta[desta["entryforceyear"].isin(years)]
+    a = d["iso1"].map(iso_numeric_to_iso3)
+    b = d["iso2"].map(iso_numeric_to_iso3)
+    pairs = pd.DataFrame({"a": a, "b": b, "eif": d["entryforceyear"]}).dropna()
+    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})]).groupby(["a", "b"])["eif"].min()
+    key = pd.MultiIndex.from_arrays([cov["exporter"], cov["importer"]])
+    eif = pd.Series(both.reindex(key).to_numpy(), index=cov.index)
+    cov = cov.copy()
+    cov.loc[eif.notna() & (cov["year"] >= eif), "fta"] = 1
+    return cov
+
+
+def load_gsdb(path) -> pd.DataFrame:
+    """GSDB V4 case file (CSV): sanctioned_state, begin, end, trade, descr_trade."""
+    df = pd.read_csv(path)
+    need = ["sanctioned_state", "begin", "end", "trade"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path} is not a GSDB case file: columns {missing} are missing.")
+    return df
+
+
+def gsdb_sanctioned(gsdb: pd.DataFrame, name_to_iso3: dict, years=(1995, 2022)) -> pd.DataFrame:
+    """Country-year S_it = 1 when the country is the target of an active *complete* trade sanction
+    (GSDB trade == 1 and descr_trade containing 'exp_compl' or 'imp_compl'); partial sanctions are dropped."""
+    descr = gsdb.get("descr_trade", pd.Series("", index=gsdb.index)).fillna("").astype(str)
+    complete = (gsdb["trade"] == 1) & descr.str.contains("compl")
+    rows = []
+    for r in gsdb[complete].itertuples():
+        iso = name_to_iso3.get(r.sanctioned_state)
+        if iso is None:
+            continue
+        for y in range(max(int(r.begin), years[0]), min(int(r.end), years[1]) + 1):
+            rows.append((iso, y))
+    return pd.DataFrame(rows, columns=["iso3", "year"]).drop_duplicates().assign(sanctioned=1)
+
+
+def paper_panel(itpde: pd.DataFrame, covariates: pd.DataFrame) -> pd.DataFrame:
+    """ITPD-E sector flows joined with the gravity covariates (pairs without covariates dropped)."""
+    return itpde.merge(covariates, on=["exporter", "importer", "year"], how="inner")
+
+
+# ------------------------------------------------------------------------------------------------
+# Offline real-data application: Yotov et al. (2016) manufacturing panel
+# ------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def yotov_panel() -> pd.DataFrame:
+    """69 countries x 69 (domestic flows included) x 1986-2006, manufacturing trade (USD m) with gravity
+    covariates: ln(DIST), CNTG, CLNY, LANG, the Advanced Guide's RTA (as fta), either-landlocked (CEPII), DOM."""
+    from helpers.data import load
+
+    base = load("yotov_agtpa_chapter1application1")
+    rta = load("yotov_agtpa_applications_rda")["agtpa_applications"][["exporter", "importer", "year", "rta"]]
+    geo = load("cepii_geo")[["iso3", "landlocked"]].drop_duplicates("iso3").set_index("iso3")["landlocked"]
+    df = base.merge(rta, on=["exporter", "importer", "year"], how="left")
+    df["year"] = df["year"].astype(int)
+    L_i = df["exporter"].map(geo)
+    L_j = df["importer"].map(geo)
+    if L_i.isna().any() or L_j.isna().any():
+        missing = sorted(set(df.loc[L_i.isna(), "exporter"]) | set(df.loc[L_j.isna(), "importer"]))
+        raise ValueError(f"CEPII geo has no landlocked status for {missing}.")
+    out = pd.DataFrame({
+        "exporter": df["exporter"].astype(str), "importer": df["importer"].astype(str), "year": df["year"],
+        "sector": "Manufacturing", "trade": df["trade"].astype(float),
+        "ln_dist": np.log(df["DIST"].astype(float)), "contig": df["CNTG"].astype(int),
+        "colony": df["CLNY"].astype(int), "lang": df["LANG"].astype(int),
+        "fta": df["rta"].fillna(0).astype(int),
+        "landlocked": np.maximum(L_i, L_j).astype(int),
+        "dom": (df["exporter"] == df["importer"]).astype(int),
+    })
+    return out
+
+
+@lru_cache(maxsize=2)
+def real_country_year() -> pd.DataFrame:
+    """Country-year geopolitics for the Yotov countries: dem (v2x_polyarchy), corr (v2x_corr), upper
+    (World Bank upper-middle or high income; classification released in July of the year), sanctioned
+    (target of an active TIES total economic embargo). Missing values stay missing."""
+    from helpers.data import load
+
+    countries = sorted(YOTOV_COW)
+    years = list(range(1986, 2007))
+    frame = pd.MultiIndex.from_product([countries, years], names=["iso3", "year"]).to_frame(index=False)
+    iso = frame["iso3"].replace(YOTOV_TO_ISO3)
+
+    vdem = load("vdem_v14_lite")["vdemlite"][["country_text_id", "year", "v2x_polyarchy", "v2x_corr"]]
+    vdem = vdem.assign(year=vdem["year"].astype(int)).set_index(["country_text_id", "year"])
+    key = pd.MultiIndex.from_arrays([iso, frame["year"]])
+    frame["dem"] = vdem["v2x_polyarchy"].reindex(key).to_numpy()
+    frame["corr"] = vdem["v2x_corr"].reindex(key).to_numpy()
+
+    wb = load("wb_income_class_long")[["code", "year_release", "incgroup_historical"]]
+    wb = wb.assign(year=pd.to_numeric(wb["year_release"], errors="coerce")).dropna(subset=["year"])
+    wb["upper"] = wb["incgroup_historical"].map({"Low income": 0, "Lower middle income": 0,
+                                                 "Upper middle income": 1, "High income": 1})
+    wb = wb.dropna(subset=["upper"]).drop_duplicates(["code", "year"]).set_index(["code", "year"])["upper"]
+    frame["upper"] = wb.reindex(pd.MultiIndex.from_arrays([iso, frame["year"].astype(float)])).to_numpy()
+
+    ties = load("ties_v4_1_xls")
+    ties = ties[(ties["imposition"] == 1) & (ties["sanctiontype"] == TIES_TOTAL_EMBARGO)]
+    cow_to_iso = {v: k for k, v in YOTOV_COW.items()}
+    cow_to_iso[260] = "DEU"                       # West Germany
+    frame["sanctioned"] = 0
+    for r in ties.itertuples():
+        target = cow_to_iso.get(int(r.targetstate)) if pd.notna(r.targetstate) else None
+        if target is None:
+            continue
+        start = r.sancimpositionstartyear if pd.notna(r.sancimpositionstartyear) else r.startyear
+        end = r.endyear if pd.notna(r.endyear) else (r.ongoingasofyear if pd.notna(r.ongoingasofyear) else 2006)
+        sel = (frame["iso3"] == target) & frame["year"].between(int(start), int(end))
+        frame.loc[sel, "sanctioned"] = 1
+    return frame
+
+
+def pair_geopolitics(cy: pd.DataFrame, income_missing: str = "zero", dem_thresholds=(0.25, 0.75),
+                     corr_threshold: float = 0.5) -> pd.DataFrame:
+    """Exporter x importer x year pair variables from a country-year table (spec §2.5). With
+    `income_missing='zero'` a missing income group counts as 'lower' in all three dummies (the paper's
+    apparent coding); with 'drop' the income dummies are missing for such pairs."""
+    if income_missing not in ("zero", "drop"):
+        raise ValueError(f"income_missing must be 'zero' or 'drop'; got {income_missing!r}.")
+    o = cy.add_suffix("_o").rename(columns={"iso3_o": "exporter", "year_o": "year"})
+    d = cy.add_suffix("_d").rename(columns={"iso3_d": "importer", "year_d": "year"})
+    p = o.merge(d, on="year")
+    lo, hi = dem_thresholds
+    out = p[["exporter", "importer", "year"]].copy()
+    out["abs_dem"] = (p["dem_o"] - p["dem_d"]).abs()
+    out["DEMO"] = ((p["dem_o"] > hi) & (p["dem_d"] > hi)).astype(float).where(p[["dem_o", "dem_d"]].notna().all(1))
+    out["DICT"] = ((p["dem_o"] < lo) & (p["dem_d"] < lo)).astype(float).where(p[["dem_o", "dem_d"]].notna().all(1))
+    out["abs_corr"] = (p["corr_o"] - p["corr_d"]).abs()
+    out["LowCorr"] = ((p["corr_o"] < corr_threshold) & (p["corr_d"] < corr_threshold)).astype(float).where(
+        p[["corr_o", "corr_d"]].notna().all(1))
+    out["Sanc"] = (p["sanctioned_o"].fillna(0).astype(int) ^ p["sanctioned_d"].fillna(0).astype(int)).astype(float)
+    uo, ud = p["upper_o"], p["upper_d"]
+    if income_missing == "zero":
+        uo, ud = uo.fillna(0), ud.fillna(0)
+    out["U11"] = uo * ud
+    out["U10"] = uo * (1 - ud)
+    out["U01"] = (1 - uo) * ud
+    return out
+
+
+@lru_cache(maxsize=2)
+def real_geopolitics(income_missing: str = "zero") -> pd.DataFrame:
+    return pair_geopolitics(real_country_year(), income_missing=income_missing)
