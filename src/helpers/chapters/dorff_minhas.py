@@ -326,3 +326,214 @@ def record_recovery(card, table: str, results: dict, truth: dict) -> None:
     for t, beta in truth.items():
         card.record(table, LABELS[t], "Model 3", res.params[t], rule="recovery", truth=beta, se=res.bse[t], k=2,
                     note="method check on synthetic data: truth = generator coefficient")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rebuild from raw TIES v4.1 + peacesciencer (extension)
+# ---------------------------------------------------------------------------------------------
+REBUILD_MONADIC = {"polity2": "lag1_polity2", "lgdpCAP": "lag1_lgdpCAP", "gdpGR": "lag1_gdpGR",
+                   "lpopulation": "lag1_lpopulation", "domSUM": "lag1_domSUM"}
+
+
+def rebuild_from_ties(p, network_cases: str | None = None) -> pd.DataFrame:
+    """Case-year frame rebuilt from raw TIES v4.1: cases (imposed, corrected), yearly networks, SRM
+    reciprocity (our code), sender means, row lags; dyadic covariates from peacesciencer; target-state
+    covariates (polity, WDI, CNTS) from the archive's country-year values (CNTS is not public)."""
+    cases = dm.ties_cases(imposed_only=True)
+    net_cases = cases if (network_cases or p.network_cases) == "imposed" else dm.ties_cases(imposed_only=False)
+    cy = dm.case_years(cases, 1960, 2013)
+    members = {y: set(dm.panel_countries(y)) for y in range(1960, 2014)}
+    alias = {255: 260, 679: 678, 316: 315}
+    tgt = []
+    for t, y in zip(cy["targetstate"].astype(int), cy["year"].astype(int)):
+        m = members[y]
+        tgt.append(t if t in m else alias.get(t, -1) if alias.get(t, -1) in m else np.nan)
+    cy["targetstate"] = tgt
+    cy = cy.dropna(subset=["targetstate"])
+    cy = cy[cy["targetstate"] != 1000]
+    for col in dm.SENDER_COLS:
+        cy[col] = [alias.get(int(s), s) if pd.notna(s) and int(s) not in members[int(y)] else s
+                   for s, y in zip(cy[col], cy["year"])]
+    years = range(1960, 2014)
+    comp = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "compliance"), p.reciprocity_measure)
+    sanc = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "sanction"), p.reciprocity_measure)
+    cy["uData"] = dm.sender_means(cy, comp)
+    cy["SuData2"] = dm.sender_means(cy, sanc, transpose=True)
+    dy = dm.dyadic_covariates(cy)
+    cy = cy.join(dy)
+    arch = dm.archive_frame(p.imputed)
+    mon = arch[["targetstate", "year"] + list(REBUILD_MONADIC)].drop_duplicates(["targetstate", "year"])
+    cy = cy.merge(mon, on=["targetstate", "year"], how="left")
+    cy = cy[cy["year"] <= 2009].sort_values(["targetstate", "year", "startyear", "caseid"],
+                                            ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
+    lag_cols = ["uData", "SuData2", "tdata", "allydata"] + list(REBUILD_MONADIC)
+    lagged = dm.row_lag(cy, lag_cols)
+    for c in lag_cols:
+        cy[REBUILD_MONADIC.get(c, f"lag1_{c}")] = lagged[c]
+    return cy[cy["year"] <= p.sample_end_year].reset_index(drop=True)
+
+
+def compare_to_archive(rebuilt: pd.DataFrame, archive: pd.DataFrame, variables=None) -> pd.DataFrame:
+    """Per variable: rows matched on (case, year), correlation, share identical (|diff| < 1e-6),
+    mean absolute difference."""
+    variables = variables or (["compliance"] + MODELS["Model 3"])
+    key = ["caseid", "year"]
+    m = archive[key + variables].merge(rebuilt[key + variables], on=key, suffixes=("_archive", "_rebuilt"))
+    rows = []
+    for v in variables:
+        a, b = m[f"{v}_archive"], m[f"{v}_rebuilt"]
+        ok = a.notna() & b.notna()
+        same = (np.abs(a[ok] - b[ok]) < 1e-6).mean() if ok.any() else np.nan
+        corr = np.corrcoef(a[ok], b[ok])[0, 1] if ok.sum() > 2 and a[ok].std() > 0 and b[ok].std() > 0 else np.nan
+        rows.append(dict(variable=LABELS.get(v, v), rows_compared=int(ok.sum()), correlation=corr,
+                         share_identical=same, mean_abs_diff=float(np.abs(a[ok] - b[ok]).mean())))
+    out = pd.DataFrame(rows).set_index("variable")
+    out.attrs["rows_archive"] = len(archive)
+    out.attrs["rows_rebuilt"] = len(rebuilt)
+    out.attrs["rows_matched"] = len(m)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (matplotlib / networkx); each returns a Figure
+# ---------------------------------------------------------------------------------------------
+LOW_HIGH_COLOURS = {"low": "#F8766D", "high": "#00BFC4"}   # ggplot defaults used by the archive
+
+
+def figure_network(year: int = 1984, seed: int = 12345):
+    """Figure 1: the sanction network of cases active in ``year`` (archive ``smatList``), isolates
+    dropped, Fruchterman–Reingold layout; node colour from the capital's latitude/longitude ranks."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from helpers.data import load
+
+    M = dm.archive_sanction_networks()["smatList"][year]
+    G = nx.DiGraph()
+    rows, cols = np.nonzero(M.to_numpy())
+    for r, c in zip(rows, cols):
+        G.add_edge(int(M.index[r]), int(M.columns[c]), weight=float(M.iat[r, c]))
+    caps = next(iter(load("peacesciencer_cow_capitals").values()))
+    caps = caps.drop_duplicates("ccode", keep="last").set_index("ccode")
+    cow = {260: 255, 678: 679, 315: 316}
+    nodes = list(G.nodes)
+    lat = pd.Series([caps["lat"].get(cow.get(n, n), np.nan) for n in nodes], index=nodes)
+    lng = pd.Series([caps["lng"].get(cow.get(n, n), np.nan) for n in nodes], index=nodes)
+    r1, r2 = lat.rank(pct=True).fillna(0.5), lng.rank(pct=True).fillna(0.5)
+    colours = [(float(r1[n]), float(r2[n]), 0.0) for n in nodes]
+    pos = nx.spring_layout(G, seed=seed, k=1.2 / np.sqrt(max(G.number_of_nodes(), 1)), iterations=200)
+    deg = pd.Series(dict(G.degree()))
+    names = dm.country_names()
+    labels = {n: names.get(n, str(n)) for n in nodes if deg[n] > deg.quantile(0.8)}
+    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    nx.draw_networkx_edges(G, pos, ax=ax, edge_color="#bbbbbb", arrowsize=6, width=0.6)
+    nx.draw_networkx_nodes(G, pos, ax=ax, node_color=colours, node_size=40)
+    nx.draw_networkx_labels(G, pos, labels, ax=ax, font_size=7)
+    ax.set_axis_off()
+    ax.set_title(f"Sanction network, cases active in {year} ({G.number_of_nodes()} states, {G.number_of_edges()} dyads)")
+    return fig
+
+
+def figure_reciprocity(years=(1972, 1992, 2012), top: int = 5):
+    """Figure 2: compliance-network SRM relationship effects among the states with the largest
+    absolute row and column sums; blue = positive (reciprocated), red = negative."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    srm = dm.archive_compliance_srm()["ueffect"]
+    names = dm.country_names()
+    fig, axes = plt.subplots(1, len(years), figsize=(4.2 * len(years), 4.4))
+    for ax, y in zip(np.atleast_1d(axes), years):
+        g = srm[y]
+        rows = g.abs().sum(1).nlargest(top).index
+        cols = g.abs().sum(0).nlargest(top).index
+        keep = list(dict.fromkeys(list(rows) + list(cols)))
+        sub = g.loc[keep, keep]
+        G = nx.DiGraph()
+        G.add_nodes_from(keep)
+        for i in keep:
+            for j in keep:
+                if i != j and abs(sub.loc[i, j]) > 1e-9:
+                    G.add_edge(i, j, w=float(sub.loc[i, j]))
+        pos = nx.circular_layout(G)
+        ecol = ["#67A9CF" if d["w"] > 0 else "#EF8A62" for _, _, d in G.edges(data=True)]
+        width = [1.5 * np.log(abs(d["w"]) + 1) + 0.3 for _, _, d in G.edges(data=True)]
+        size = [60 * (np.sqrt(sub[n].abs().sum()) + 1) for n in G.nodes]
+        nx.draw_networkx_edges(G, pos, ax=ax, edge_color=ecol, width=width, arrowsize=8,
+                               connectionstyle="arc3,rad=0.12")
+        nx.draw_networkx_nodes(G, pos, ax=ax, node_color="#dddddd", node_size=size)
+        nx.draw_networkx_labels(G, pos, {n: names.get(n, str(n))[:14] for n in G.nodes}, ax=ax, font_size=7)
+        ax.set_title(f"Compliance: {y}")
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def figure_scenario(pred, var: str, horizon: float = 20):
+    """Figures 3–5: predicted survival (no compliance) at the low/high scenario with 90% and 95% bands."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    t = pred.time
+    keep = t <= horizon
+    for lev, alpha in ((0.95, 0.15), (0.90, 0.2)):
+        lo, hi = pred.band(lev)
+        for lab in pred.survival.columns:
+            ax.fill_between(t[keep], lo[lab][keep], hi[lab][keep], step="post", color=LOW_HIGH_COLOURS[lab],
+                            alpha=alpha, linewidth=0)
+    for lab in pred.survival.columns:
+        val = pred.scenarios.loc[lab, var]
+        ax.step(t[keep], pred.survival[lab][keep], where="post", color=LOW_HIGH_COLOURS[lab],
+                label=f"{lab}: {LABELS[var]} = {val:.2f}")
+    ax.set_xlabel("Time (Years)")
+    ax.set_ylabel("Survival Probability")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, horizon)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def figure_cv_coefficients(coefs: pd.DataFrame):
+    """Figure 6: Model 3 reciprocity estimates per training fold with 90% (thick) and 95% (thin) CIs."""
+    import matplotlib.pyplot as plt
+
+    terms = list(dict.fromkeys(coefs["term"]))
+    fig, axes = plt.subplots(1, len(terms), figsize=(7, 3), sharey=False)
+    for ax, term in zip(np.atleast_1d(axes), terms):
+        d = coefs[coefs["term"] == term]
+        for _, r in d.iterrows():
+            sig = abs(r["estimate"] / r["se"]) > 1.645
+            col = "black" if sig else "grey"
+            ax.plot([r["estimate"] - 1.96 * r["se"], r["estimate"] + 1.96 * r["se"]], [r["fold"]] * 2, color=col, lw=1)
+            ax.plot([r["estimate"] - 1.645 * r["se"], r["estimate"] + 1.645 * r["se"]], [r["fold"]] * 2, color=col, lw=3)
+            ax.plot(r["estimate"], r["fold"], "o", color=col)
+        ax.axvline(0, color="#c0392b", ls="--", lw=0.8)
+        ax.set_title(term)
+        ax.set_yticks(sorted(d["fold"].unique()))
+        ax.set_ylabel("Fold")
+    fig.tight_layout()
+    return fig
+
+
+def figure_auc(auc: pd.DataFrame):
+    """Figure 7: out-of-sample time-dependent AUC by fold; solid = Model 1, dotted = 2, dashed = 3."""
+    import matplotlib.pyplot as plt
+
+    folds = sorted(auc["fold"].unique())
+    ncol = 3
+    nrow = int(np.ceil(len(folds) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(8, 2.6 * nrow), squeeze=False)
+    styles = {"Model 1": "-", "Model 2": ":", "Model 3": "--"}
+    for ax, k in zip(axes.ravel(), folds):
+        d = auc[auc["fold"] == k]
+        for m, ls in styles.items():
+            dm_ = d[d["model"] == m]
+            ax.plot(dm_["time"], dm_["auc"], ls, color="black", label=m)
+        ax.set_title(f"Fold {k}")
+        ax.set_xticks(range(0, 16, 3))
+        ax.set_xlabel("Time (years)")
+        ax.set_ylabel("AUC")
+    for ax in axes.ravel()[len(folds):]:
+        ax.set_axis_off()
+    axes.ravel()[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig

@@ -276,43 +276,49 @@ def _peacesciencer(name: str) -> pd.DataFrame:
     return frame
 
 
+def _sender_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (frame row, state sender) with COW codes for the peacesciencer tables."""
+    cow = {260: 255, 678: 679, 315: 316}
+    parts = []
+    for col in SENDER_COLS:
+        d = pd.DataFrame({"row": np.arange(len(frame)), "target": frame["targetstate"].to_numpy(),
+                          "sender": frame[col].to_numpy(), "year": frame["year"].to_numpy()})
+        parts.append(d.dropna())
+    long = pd.concat(parts, ignore_index=True)
+    for c in ("target", "sender", "year"):
+        long[c] = long[c].astype(int)
+    long["target"] = long["target"].replace(cow)
+    long["sender"] = long["sender"].replace(cow)
+    return long
+
+
 def dyadic_covariates(frame: pd.DataFrame, proximity_km: float = 200.0, trade_start_year: int = 1970) -> pd.DataFrame:
     """Sender-mean dyadic covariates for each case-year from public COW data (peacesciencer):
-    ``ally`` = share of senders allied to the target (COW formal alliances v4.1, any type),
-    ``proximity`` = share of senders within ``proximity_km`` minimum distance (CShapes),
-    ``trade`` = mean over senders of the target's logged trade with the sender as a share of the target's
-    total logged trade (COW dyadic trade v4.0, the archive's 'log then row-standardise'), 0 before
-    ``trade_start_year``."""
-    ally = _peacesciencer("alliance")
-    ally_set = set(zip(ally["ccode1"].astype(int), ally["ccode2"].astype(int), ally["year"].astype(int)))
-    md = _peacesciencer("mindist")
-    md_map = {}
-    for a, b, y, d in md[["ccode1", "ccode2", "year", "mindist"]].itertuples(index=False):
-        md_map[(int(a), int(b), int(y))] = d
-        md_map[(int(b), int(a), int(y))] = d
+    ``allydata`` = share of senders with any COW formal alliance (v4.1) with the target (NA after 2012),
+    ``Ddistdata`` = share of senders within ``proximity_km`` minimum distance (CShapes, peacesciencer),
+    ``tdata`` = mean over senders of the sender's share in the target's logged trade (COW dyadic trade
+    v4.0; log of total trade, row-standardised by the target's sum), 0 before ``trade_start_year``."""
+    long = _sender_long(frame)
+    ally = _peacesciencer("alliance")[["ccode1", "ccode2", "year"]].drop_duplicates().astype(int)
+    ally = ally.rename(columns={"ccode1": "target", "ccode2": "sender"}).assign(ally=1.0)
+    long = long.merge(ally, on=["target", "sender", "year"], how="left")
+    long["ally"] = np.where(long["year"] <= int(ally["year"].max()), long["ally"].fillna(0.0), np.nan)
+    md = _peacesciencer("mindist")[["ccode1", "ccode2", "year", "mindist"]]
+    md = pd.concat([md, md.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})])
+    md = md.rename(columns={"ccode1": "target", "ccode2": "sender"})
+    md[["target", "sender", "year"]] = md[["target", "sender", "year"]].astype(int)
+    long = long.merge(md.drop_duplicates(["target", "sender", "year"]), on=["target", "sender", "year"], how="left")
+    long["near"] = (long["mindist"] <= proximity_km).astype(float)
     tr = _peacesciencer("trade")
     tr = tr[tr["year"] >= trade_start_year]
-    total = (tr["flow1"].clip(lower=0).fillna(0) + tr["flow2"].clip(lower=0).fillna(0))
-    logt = np.where(total > 0, np.log(np.where(total > 0, total, 1.0)), 0.0)
-    logt = np.where(logt < 0, 0.0, logt)
-    t1 = pd.DataFrame({"a": tr["ccode1"].astype(int), "b": tr["ccode2"].astype(int), "year": tr["year"].astype(int), "v": logt})
-    both = pd.concat([t1, t1.rename(columns={"a": "b", "b": "a"})])
-    rowsum = both.groupby(["a", "year"])["v"].transform("sum")
-    both["share"] = np.where(rowsum > 0, both["v"] / rowsum, 0.0)
-    share = {(a, b, y): s for a, b, y, s in both[["a", "b", "year", "share"]].itertuples(index=False)}
-
-    cow = {260: 255, 678: 679, 315: 316}
-    out = {"ally": [], "proximity": [], "trade": []}
-    for tgt, y, *snd in frame[["targetstate", "year"] + SENDER_COLS].itertuples(index=False):
-        t = cow.get(int(tgt), int(tgt))
-        y = int(y)
-        ss = [cow.get(int(s), int(s)) for s in snd if pd.notna(s)]
-        if not ss:
-            for k in out:
-                out[k].append(np.nan)
-            continue
-        out["ally"].append(np.mean([(t, s, y) in ally_set for s in ss]) if y <= 2012 else np.nan)
-        dists = [md_map.get((t, s, y)) for s in ss]
-        out["proximity"].append(np.mean([d is not None and d <= proximity_km for d in dists]))
-        out["trade"].append(np.mean([share.get((t, s, y), 0.0) for s in ss]) if y >= trade_start_year else 0.0)
-    return pd.DataFrame(out, index=frame.index)
+    total = tr["flow1"].clip(lower=0).fillna(0) + tr["flow2"].clip(lower=0).fillna(0)
+    v = np.log(total.where(total > 0, 1.0)).clip(lower=0)
+    t1 = pd.DataFrame({"target": tr["ccode1"].astype(int), "sender": tr["ccode2"].astype(int),
+                       "year": tr["year"].astype(int), "v": v.to_numpy()})
+    both = pd.concat([t1, t1.rename(columns={"target": "sender", "sender": "target"})])
+    rs = both.groupby(["target", "year"])["v"].transform("sum")
+    both["share"] = np.where(rs > 0, both["v"] / rs.where(rs > 0, 1.0), 0.0)
+    long = long.merge(both[["target", "sender", "year", "share"]], on=["target", "sender", "year"], how="left")
+    long["share"] = np.where(long["year"] >= trade_start_year, long["share"].fillna(0.0), 0.0)
+    agg = long.groupby("row").agg(allydata=("ally", "mean"), Ddistdata=("near", "mean"), tdata=("share", "mean"))
+    return agg.reindex(np.arange(len(frame))).set_index(frame.index)
