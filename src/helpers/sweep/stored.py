@@ -82,7 +82,7 @@ def load_stored(slug_or_folder: str | Path) -> StoredSweep:
         raise FileNotFoundError(f"no stored sweep in {folder} (missing {', '.join(missing)}); run "
                                 f"`python -m helpers sweep sweeps/<slug>.toml --store {folder}`")
     provenance = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
-    table = pd.read_csv(folder / "results.csv")
+    table = pd.read_csv(folder / "results.csv", float_precision="round_trip")
     notebook = Path(ROOT) / str(provenance.get("notebook"))
     current = notebook_hash(notebook) if notebook.exists() else None
     return StoredSweep(table=table, provenance=provenance, folder=folder, current_hash=current)
