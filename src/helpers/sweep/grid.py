@@ -298,6 +298,8 @@ def _check_with_spec(used: dict[str, list[Any]], params: dict[str, NotebookParam
         if key not in spec or key not in params:
             continue
         for value in values:
+            if value is None and params[key].default is None:
+                continue  # None = "use the notebook's own rule", as the notebook's default says
             if hasattr(rules, "problems"):
                 found = [" ".join(m.split()).lstrip("- ") for m in rules.problems({key: value}, {key: spec[key]})]
             else:
