@@ -188,3 +188,15 @@ def test_harvest_reads_display_and_hidden_glue(tmp_path):
     glued = harvest(result.out_dir / result.table["executed"].item())
     assert {"toy.mean", "toy.ci_high", "toy.n", "toy.label"} <= set(glued)  # ci_high is glued displayed
     assert glued["toy.n"] == 200 and glued["toy.label"] == "base"
+
+
+def test_cli_submits_to_an_existing_dask_scheduler(tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=":0") as cluster:
+        status = main([str(FIXTURE), "-p", "loc=0.25", "--scheduler", cluster.scheduler_address,
+                       "--out", str(tmp_path / "remote"), "--no-progress"])
+    assert status == 0, capsys.readouterr()
+    table = pd.read_parquet(tmp_path / "remote" / "results.parquet")
+    assert table["toy.mean"].item() == pytest.approx(expected_mean(0.25)[0], rel=1e-12)
+    assert json.loads((tmp_path / "remote" / "sweep.json").read_text())["executor"] == "dask"
