@@ -1,0 +1,246 @@
+"""Zeng & Peterson: the real directed dyad-year covariate panel, hand-coded regime tables, optional loaders.
+
+Real (from the mirror, via ``helpers.data.load``): UNGA ideal points (exporter-US and dyadic proximity),
+ATOP v5.1 (exporter US ally), EUSANCT case level (US-imposed sanctions on the importer, type filter),
+CEPII GeoDist ``distw`` (log distance), V-Dem v14 ``v2x_libdem``, GDP (Anders, Fariss & Markowitz
+simulated GDP in peacesciencer, 2011 USD, shifted to thousands of USD). Hand-coded here: membership years
+of the four multilateral export-control regimes (MECR).
+
+Not in the mirror: the controlled dual-use trade flows (Atlas HS6 filtered by the EU dual-use list) and the
+historical US Commerce Country Chart. :func:`load_cdu_trade` and :func:`load_country_chart` read them if a
+user has them; otherwise :mod:`helpers.synth.zeng_peterson` generates the outcome, the export-control
+index and the network integration measures on this real covariate panel.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import load
+
+US_CCODE = 2
+KEYS = {
+    "ideal_points": "unga_idealpoints_jun2024",
+    "alliances": "peacesciencer_atop_alliance",
+    "sanctions": "eusanct_case_level",
+    "distance": "cepii_dist",
+    "democracy": "vdem_v14_lite",
+    "gdp": "peacesciencer_cow_sdp_gdp",
+    "trade": "peacesciencer_cow_trade_ndy",
+}
+
+# EUSANCT imposition types (codebook numbering as we read it): the paper drops US sanctions that consist
+# solely of import restriction (3), termination of foreign aid (7, 7a, 7b), travel ban (8), suspension of an
+# economic agreement (9), diplomatic sanctions (12) and exclusion from international organisations (13).
+PAPER_EXCLUDED_TYPES = ("3", "7", "7a", "7b", "8", "9", "12", "13")
+
+# ---------------------------------------------------------------------------------------------------------
+# Multilateral export control regimes: first year of participation (ISO3). Sources: the regimes' own
+# participant lists (wassenaar.org "Participating States"; nuclearsuppliersgroup.org "Participants";
+# australiagroup.net "Australia Group Participants"; mtcr.info "Partners") and the NTI treaty pages.
+# Members that joined before 1996 are coded 1996 or earlier (the panel starts in 1996). Hand-coded for this
+# book; join years are to the year and should be checked against the sources before reuse.
+# ---------------------------------------------------------------------------------------------------------
+_WA_FOUNDERS = ("ARG AUS AUT BEL BGR CAN CZE DNK FIN FRA DEU GRC HUN IRL ITA JPN LUX NLD NZL NOR POL PRT KOR "
+                "ROU RUS SVK ESP SWE CHE TUR UKR GBR USA").split()
+WASSENAAR = {**{c: 1996 for c in _WA_FOUNDERS}, "SVN": 2004, "LVA": 2004, "LTU": 2004, "EST": 2005, "HRV": 2005,
+             "MLT": 2006, "ZAF": 2006, "MEX": 2012, "IND": 2017}
+NSG = {**{c: 1996 for c in ("ARG AUS AUT BEL BRA BGR CAN CZE DNK FIN FRA DEU GRC HUN IRL ITA JPN LUX NLD NZL "
+                            "NOR POL PRT KOR ROU RUS SVK ZAF ESP SWE CHE UKR GBR USA").split()},
+       "SVN": 1996, "LVA": 1997, "BLR": 2000, "CYP": 2000, "TUR": 2000, "KAZ": 2002, "EST": 2004, "LTU": 2004,
+       "MLT": 2004, "CHN": 2004, "HRV": 2005, "ISL": 2009, "MEX": 2012, "SRB": 2013}
+AUSTRALIA_GROUP = {**{c: 1996 for c in ("ARG AUS AUT BEL CAN CZE DNK FIN FRA DEU GRC HUN ISL IRL ITA JPN LUX "
+                                        "NLD NZL NOR POL PRT KOR ROU SVK ESP SWE CHE GBR USA").split()},
+                   "CYP": 2000, "TUR": 2000, "BGR": 2001, "EST": 2004, "LVA": 2004, "LTU": 2004, "MLT": 2004,
+                   "SVN": 2004, "UKR": 2005, "HRV": 2007, "MEX": 2013, "IND": 2018}
+MTCR = {"USA": 1987, "GBR": 1987, "FRA": 1987, "DEU": 1987, "ITA": 1987, "JPN": 1987, "CAN": 1987,
+        "AUS": 1990, "BEL": 1990, "DNK": 1990, "LUX": 1990, "NLD": 1990, "NOR": 1990, "ESP": 1990,
+        "AUT": 1991, "FIN": 1991, "NZL": 1991, "SWE": 1991, "GRC": 1992, "IRL": 1992, "PRT": 1992,
+        "CHE": 1992, "ARG": 1993, "HUN": 1993, "ISL": 1993, "BRA": 1995, "RUS": 1995, "ZAF": 1995,
+        "TUR": 1997, "CZE": 1998, "POL": 1998, "UKR": 1998, "KOR": 2001, "BGR": 2004, "IND": 2016}
+REGIMES = {"Wassenaar Arrangement": WASSENAAR, "Nuclear Suppliers Group": NSG,
+           "Australia Group": AUSTRALIA_GROUP, "Missile Technology Control Regime": MTCR}
+
+# CEPII GeoDist uses a few pre-2000 ISO codes
+_CEPII_ISO_FIX = {"ROM": "ROU", "ZAR": "COD", "YUG": "SRB", "TMP": "TLS", "PAL": "PSE"}
+
+
+def regime_table() -> pd.DataFrame:
+    """Hand-coded membership table: one row per (regime, country) with the first year of participation."""
+    rows = [(r, c, y) for r, members in REGIMES.items() for c, y in members.items()]
+    return pd.DataFrame(rows, columns=["regime", "iso3", "join_year"]).sort_values(["regime", "iso3"], ignore_index=True)
+
+
+def mecr_member(iso3: pd.Series, year: pd.Series) -> np.ndarray:
+    """1 if the country takes part in at least one of the four regimes in that year."""
+    first = {}
+    for members in REGIMES.values():
+        for c, y in members.items():
+            first[c] = min(first.get(c, 9999), y)
+    return (year.to_numpy() >= iso3.map(first).fillna(9999).to_numpy()).astype(float)
+
+
+def _frame(obj) -> pd.DataFrame:
+    return next(iter(obj.values())) if isinstance(obj, dict) else obj
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Country-year and dyad inputs
+# ---------------------------------------------------------------------------------------------------------
+def ideal_points(years: tuple[int, int]) -> pd.DataFrame:
+    """ccode, iso3, year, ideal point (BSV 'All'), UNGA session s mapped to year 1945 + s."""
+    u = load(KEYS["ideal_points"])
+    u = u.assign(year=u["session"] + 1945)[["ccode", "iso3c", "year", "IdealPointAll"]]
+    u = u.rename(columns={"iso3c": "iso3", "IdealPointAll": "ideal"}).dropna()
+    return u[(u.year >= years[0]) & (u.year <= years[1])]
+
+
+def us_sanctions(years: tuple[int, int], exclude_types: tuple[str, ...] = PAPER_EXCLUDED_TYPES) -> pd.DataFrame:
+    """ccode, year, sanction: 1 if a US-imposed EUSANCT sanction is in force on the country that year.
+
+    A case counts unless all its US imposition types are in ``exclude_types`` ("solely" in the paper).
+    In force = from the US imposition year to the US end year (open cases run to the end of the data).
+    """
+    e = load(KEYS["sanctions"])
+    e = e[e["impositionUS"] == 1].copy()
+    types = e["impositionUS_type"].astype(str).str.replace(" ", "").str.split(";")
+    keep = types.map(lambda ts: any(t not in exclude_types for t in ts if t not in ("", ".")))
+    e = e[keep]
+    start = pd.to_numeric(e["impositionUS_year"], errors="coerce").fillna(pd.to_numeric(e["startyearUS"], errors="coerce"))
+    end = pd.to_numeric(e["endyearUS"], errors="coerce").fillna(9999)
+    rows = [(int(c), y) for c, s, t in zip(e["targetstate"], start, end) if np.isfinite(s)
+            for y in range(max(int(s), years[0]), int(min(t, years[1])) + 1)]
+    out = pd.DataFrame(rows, columns=["ccode", "year"]).drop_duplicates()
+    return out.assign(sanction=1.0)
+
+
+def us_allies(years: tuple[int, int], coding: str = "def_off_neu") -> pd.DataFrame:
+    """ccode, year, ally: ATOP alliance with the US with a defense/offense/neutrality obligation (or per coding)."""
+    a = _frame(load(KEYS["alliances"]))
+    a = a[(a.ccode2 == US_CCODE) & (a.year >= years[0]) & (a.year <= years[1])]
+    cols = {"def_off_neu": ["atop_defense", "atop_offense", "atop_neutral"],
+            "defense_only": ["atop_defense"],
+            "atopally_all": ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]}[coding]
+    a = a.assign(ally=(a[cols].fillna(0).sum(axis=1) > 0).astype(float))
+    return a.rename(columns={"ccode1": "ccode"})[["ccode", "year", "ally"]]
+
+
+def country_years(years: tuple[int, int]) -> pd.DataFrame:
+    """Countries with an ideal point, V-Dem liberal democracy and GDP (US kept here as the reference)."""
+    ip = ideal_points(years)
+    v = _frame(load(KEYS["democracy"]))[["country_text_id", "year", "v2x_libdem"]]
+    v = v.rename(columns={"country_text_id": "iso3", "v2x_libdem": "libdem"}).astype({"year": int})
+    g = _frame(load(KEYS["gdp"]))[["ccode", "year", "wbgdp2011est"]].dropna()
+    g = g.assign(ccode=g.ccode.astype(int), year=g.year.astype(int),
+                 lngdp=g.wbgdp2011est - np.log(1000.0))[["ccode", "year", "lngdp"]]  # log thousands of USD
+    cy = ip.astype({"ccode": int, "year": int}).merge(v, on=["iso3", "year"]).merge(g, on=["ccode", "year"])
+    cy = cy.dropna(subset=["ideal", "libdem", "lngdp"])
+    return cy.sort_values(["ccode", "year"], ignore_index=True)
+
+
+def distances() -> pd.DataFrame:
+    d = load(KEYS["distance"])[["iso_o", "iso_d", "distw"]]
+    d = d.assign(iso_o=d.iso_o.replace(_CEPII_ISO_FIX), iso_d=d.iso_d.replace(_CEPII_ISO_FIX),
+                 distw=pd.to_numeric(d.distw, errors="coerce"))
+    return d.dropna().drop_duplicates(["iso_o", "iso_d"])
+
+
+def build_covariates(years: tuple[int, int] = (1996, 2015), prox_normalisation: str = "sample_max_each",
+                     ally_coding: str = "def_off_neu",
+                     sanction_exclude_types: tuple[str, ...] = PAPER_EXCLUDED_TYPES) -> pd.DataFrame:
+    """Directed dyad-year panel of every pair of eligible countries (US excluded in both roles).
+
+    Columns: exporter, importer (COW codes), exp_iso3, imp_iso3, year, sanction, ally, us_prox, dyad_prox,
+    exp_lngdp, imp_lngdp, exp_mecr, imp_mecr, exp_libdem, imp_libdem, lndist, exp_ideal, imp_ideal.
+    ``prox_normalisation``: "sample_max_each" (each proximity divided by its own sample max distance),
+    "shared_max" (one max for both), "yearly_max" (each by its yearly max).
+    """
+    cy = country_years(years)
+    us = cy[cy.ccode == US_CCODE][["year", "ideal"]].rename(columns={"ideal": "us_ideal"})
+    cy = cy[cy.ccode != US_CCODE].merge(us, on="year")
+    cy = cy.merge(us_allies(years, ally_coding), on=["ccode", "year"], how="left").fillna({"ally": 0.0})
+    cy = cy.merge(us_sanctions(years, tuple(sanction_exclude_types)), on=["ccode", "year"],
+                  how="left").fillna({"sanction": 0.0})
+    cy["mecr"] = mecr_member(cy.iso3, cy.year)
+    exp = cy.add_prefix("exp_").rename(columns={"exp_year": "year"})
+    imp = cy.add_prefix("imp_").rename(columns={"imp_year": "year"})
+    panel = exp.merge(imp, on="year")
+    panel = panel[panel.exp_ccode != panel.imp_ccode]
+    dist = distances().rename(columns={"iso_o": "exp_iso3", "iso_d": "imp_iso3"})
+    panel = panel.merge(dist, on=["exp_iso3", "imp_iso3"])
+    us_dist = (panel.exp_ideal - panel.exp_us_ideal).abs()
+    dy_dist = (panel.exp_ideal - panel.imp_ideal).abs()
+    if prox_normalisation == "sample_max_each":
+        m_us, m_dy = us_dist.max(), dy_dist.max()
+    elif prox_normalisation == "shared_max":
+        m_us = m_dy = max(us_dist.max(), dy_dist.max())
+    elif prox_normalisation == "yearly_max":
+        m_us, m_dy = us_dist.groupby(panel.year).transform("max"), dy_dist.groupby(panel.year).transform("max")
+    else:
+        raise ValueError(f"prox_normalisation must be 'sample_max_each', 'shared_max' or 'yearly_max', "
+                         f"got {prox_normalisation!r}.")
+    out = pd.DataFrame({
+        "exporter": panel.exp_ccode.to_numpy(), "importer": panel.imp_ccode.to_numpy(),
+        "exp_iso3": panel.exp_iso3.to_numpy(), "imp_iso3": panel.imp_iso3.to_numpy(), "year": panel.year.to_numpy(),
+        "sanction": panel.imp_sanction.to_numpy(), "ally": panel.exp_ally.to_numpy(),
+        "us_prox": (1 - us_dist / m_us).to_numpy(), "dyad_prox": (1 - dy_dist / m_dy).to_numpy(),
+        "exp_lngdp": panel.exp_lngdp.to_numpy(), "imp_lngdp": panel.imp_lngdp.to_numpy(),
+        "exp_mecr": panel.exp_mecr.to_numpy(), "imp_mecr": panel.imp_mecr.to_numpy(),
+        "exp_libdem": panel.exp_libdem.to_numpy(), "imp_libdem": panel.imp_libdem.to_numpy(),
+        "lndist": np.log(panel.distw.to_numpy()), "exp_ideal": panel.exp_ideal.to_numpy(),
+        "imp_ideal": panel.imp_ideal.to_numpy(),
+    })
+    return out.sort_values(["exporter", "importer", "year"], ignore_index=True)
+
+
+def cow_trade(years: tuple[int, int] = (1996, 2014)) -> pd.DataFrame:
+    """Directed COW dyadic trade (v4.0): exporter, importer, year, trade (current million USD).
+
+    COW flow1 = imports of ccode1 from ccode2, flow2 = imports of ccode2 from ccode1; so the export of
+    ccode2 to ccode1 is flow1. Missing flows stay missing.
+    """
+    t = _frame(load(KEYS["trade"]))
+    t = t[(t.year >= years[0]) & (t.year <= years[1])]
+    a = pd.DataFrame({"exporter": t.ccode2, "importer": t.ccode1, "year": t.year, "trade": t.flow1})
+    b = pd.DataFrame({"exporter": t.ccode1, "importer": t.ccode2, "year": t.year, "trade": t.flow2})
+    out = pd.concat([a, b], ignore_index=True).dropna()
+    return out.astype({"exporter": int, "importer": int, "year": int})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Files a user may have (not in the mirror)
+# ---------------------------------------------------------------------------------------------------------
+def load_cdu_trade(path: str | Path) -> pd.DataFrame:
+    """Controlled dual-use trade, one row per exporter-importer-year(-category).
+
+    Expected CSV columns: ``exporter_iso3, importer_iso3, year, value_musd`` and optionally ``category``
+    (CCL category 0-9). Values in millions of constant 2010 USD (Atlas HS92 HS6 rows filtered by the EU
+    dual-use correlation list and summed).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"CDU trade file not found: {path}. It is not in the offline mirror; build it from "
+                                "the Atlas HS92 HS6 files and the EU dual-use correlation list (see the chapter's data page).")
+    d = pd.read_csv(path)
+    need = {"exporter_iso3", "importer_iso3", "year", "value_musd"}
+    if need - set(d.columns):
+        raise ValueError(f"{path.name} lacks columns {sorted(need - set(d.columns))}; expected {sorted(need)} (+ category).")
+    return d
+
+
+def load_country_chart(path: str | Path) -> pd.DataFrame:
+    """Historical US Commerce Country Chart: CSV with ``iso3, year`` and one 0/1 column per control reason
+    (CB1 ... AT2). Returns iso3, year, x_count and the yearly-max-normalised index ``export_controls``."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"Country Chart file not found: {path}. It is not in the offline mirror "
+                                "(15 CFR Part 738 Supp. 1, annual editions; hand-code it).")
+    d = pd.read_csv(path)
+    reasons = [c for c in d.columns if c not in ("iso3", "year")]
+    if not {"iso3", "year"} <= set(d.columns) or not reasons:
+        raise ValueError(f"{path.name} needs columns iso3, year and one column per control reason.")
+    d["x_count"] = d[reasons].sum(axis=1)
+    d["export_controls"] = d.x_count / d.groupby("year").x_count.transform("max")
+    return d[["iso3", "year", "x_count", "export_controls"]]
