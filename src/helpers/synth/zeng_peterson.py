@@ -1,0 +1,185 @@
+"""Seeded generator of the synthetic parts of the Zeng & Peterson panel, run on the REAL covariate panel.
+
+Real (inputs, from :func:`helpers.data.zeng_peterson.build_covariates`): sanction, ally, us_prox, dyad_prox,
+log GDPs, MECR, liberal democracy, log distance. Synthetic (this module; the files are not public offline):
+
+* which dyad-years trade (gravity selection, calibrated to the paper's N = 289,405 levels / 265,447 changes);
+* ``export_controls`` (Country Chart index), ``exp_int`` / ``imp_int`` (network closeness in CDU trade);
+* the outcome: the latent log CDU level y* with Δy* = α + γ_t + x'β_true + ε, ε ARMA(1,1) within dyad
+  (φ = 0.4, θ = −0.7, innovation SD 0.51), β_true = the paper's Table 2 coefficients of ``truth_model``;
+  ``log_cdu`` = max(0, y*) and ``d_log_cdu`` = Δy* (``dv_mode="latent"``) or Δ max(0, y*) ("censored").
+
+Every draw uses a local ``numpy.random.Generator(seed)``; two calls with the same seed give the same panel.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from helpers.methods.gls_arma import simulate_arma_errors
+
+TARGET_LEVEL_ROWS = 289_405  # Table 1 N (1997-2015)
+TARGET_DIFF_ROWS = 265_447  # Table 2 N
+TARGET_ZERO_SHARE = 49_512 / 289_405  # fn. 12
+ARMA_PHI, ARMA_THETA, INNOVATION_SD = 0.4, -0.7, 0.51
+COMPREHENSIVE_TARGETS = (40, 630, 652, 731)  # Cuba, Iran, Syria, North Korea: broadest US controls (fn. 16)
+YEAR_EFFECTS = {1998: -0.05, 2001: -0.05, **{y: 0.04 for y in range(2002, 2009)}, 2009: -0.25, 2010: 0.20,
+                2011: 0.05}
+
+MAIN = ["sanction", "ally", "export_controls", "exp_int", "imp_int", "us_prox", "dyad_prox", "exp_lngdp",
+        "imp_lngdp", "exp_mecr", "imp_mecr", "exp_libdem", "imp_libdem", "lndist"]
+INTERACTED_M2 = ["ally", "export_controls", "exp_int", "imp_int", "us_prox", "dyad_prox"]
+INTERACTED_M3 = INTERACTED_M2 + ["exp_lngdp", "imp_lngdp", "exp_mecr", "imp_mecr", "exp_libdem", "imp_libdem",
+                                 "lndist"]
+
+# Table 2 point estimates (the generator's true values; the published file holds the same numbers for the
+# scorecard, transcribed separately in data/published/zeng_peterson.csv).
+_T2 = {
+    "M1": dict(const=-0.054, sanction=-0.014, ally=0.005, export_controls=0.034, exp_int=0.162, imp_int=0.162,
+               us_prox=-0.028, dyad_prox=0.041, exp_lngdp=-0.001, imp_lngdp=-0.002, exp_mecr=0.023,
+               imp_mecr=0.009, exp_libdem=-0.049, imp_libdem=-0.027, lndist=-0.007),
+    "M2": dict(const=-0.040, sanction=-0.113, ally=0.005, export_controls=0.032, exp_int=0.158, imp_int=0.149,
+               us_prox=-0.027, dyad_prox=0.036, exp_lngdp=-0.001, imp_lngdp=-0.001, exp_mecr=0.024,
+               imp_mecr=0.007, exp_libdem=-0.049, imp_libdem=-0.024, lndist=-0.008,
+               **{"sanction:ally": 0.003, "sanction:export_controls": -0.036, "sanction:exp_int": 0.052,
+                  "sanction:imp_int": 0.114, "sanction:us_prox": -0.007, "sanction:dyad_prox": 0.033}),
+    "M3": dict(const=-0.047, sanction=0.007, ally=0.005, export_controls=0.038, exp_int=0.159, imp_int=0.135,
+               us_prox=-0.025, dyad_prox=0.037, exp_lngdp=-0.001, imp_lngdp=-0.001, exp_mecr=0.023,
+               imp_mecr=0.013, exp_libdem=-0.050, imp_libdem=-0.026, lndist=-0.007,
+               **{"sanction:ally": 0.002, "sanction:export_controls": -0.058, "sanction:exp_int": 0.037,
+                  "sanction:imp_int": 0.483, "sanction:us_prox": -0.035, "sanction:dyad_prox": 0.046,
+                  "sanction:exp_lngdp": 0.000, "sanction:imp_lngdp": -0.016, "sanction:exp_mecr": 0.009,
+                  "sanction:imp_mecr": -0.040, "sanction:exp_libdem": 0.021, "sanction:imp_libdem": 0.008,
+                  "sanction:lndist": -0.004}),
+}
+
+
+def true_coefficients(truth_model: str = "M3") -> dict[str, float]:
+    """β_true of the generator: Table 2 of the paper for M1/M2/M3, all zero for "null"."""
+    if truth_model == "null":
+        return {k: 0.0 for k in _T2["M3"]}
+    if truth_model not in _T2:
+        raise ValueError(f"truth_model must be 'M1', 'M2', 'M3' or 'null', got {truth_model!r}.")
+    return dict(_T2[truth_model])
+
+
+def _logistic(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _select_dyad_years(cov: pd.DataFrame, rng: np.random.Generator, years: tuple[int, int]) -> np.ndarray:
+    """Gravity selection: persistent dyad propensity plus MCAR year drops, calibrated to the paper's N."""
+    codes, _ = pd.factorize(cov.exporter.astype(np.int64) * 1000 + cov.importer)
+    gi = cov.exp_lngdp.to_numpy() - 18
+    gj = cov.imp_lngdp.to_numpy() - 18
+    z = 0.45 * gi + 0.35 * gj - 0.12 * gi * gj - 0.4 * (cov.lndist.to_numpy() - 8.5)
+    z_dyad = pd.Series(z).groupby(codes).transform("mean").to_numpy()
+    v = rng.normal(0, 1.0, codes.max() + 1)[codes]
+    u = rng.random(len(cov))
+    in_window = (cov.year.to_numpy() >= years[0]) & (cov.year.to_numpy() <= years[1])
+    scale = (years[1] - years[0] + 1) / 19  # keep the paper's rows per year when the window changes
+    drop = 1 - TARGET_DIFF_ROWS / TARGET_LEVEL_ROWS  # share of rows whose previous year is missing
+    keep_year = rng.random(len(cov)) > drop
+
+    def rows(c):
+        return np.sum((z_dyad + v + c > 0) & keep_year & in_window) - TARGET_LEVEL_ROWS * scale
+
+    lo, hi = -20.0, 20.0
+    c = optimize.brentq(rows, lo, hi, xtol=1e-4) if rows(lo) < 0 < rows(hi) else 0.0
+    del u
+    return (z_dyad + v + c > 0) & keep_year
+
+
+def _beta(mean, sd, size, rng):
+    k = mean * (1 - mean) / sd ** 2 - 1
+    return rng.beta(mean * k, (1 - mean) * k, size)
+
+
+def synthetic_country_measures(cov: pd.DataFrame, rng: np.random.Generator, ec_shift: float = 0.12) -> pd.DataFrame:
+    """export_controls (importer-year), exp_int (exporter-year), imp_int (importer-year)."""
+    cy = (cov[["exporter", "year", "exp_lngdp", "ally", "sanction"]].drop_duplicates(["exporter", "year"])
+          .rename(columns={"exporter": "ccode", "exp_lngdp": "lngdp"}))
+    # the importer's sanction status is a country-year fact; the exporter rows carry the same country's
+    san = cov.drop_duplicates(["importer", "year"]).set_index(["importer", "year"])["sanction"]
+    cy["sanction"] = san.reindex(pd.MultiIndex.from_frame(cy[["ccode", "year"]])).fillna(0).to_numpy()
+    countries = np.sort(cy.ccode.unique())
+    idx = np.searchsorted(countries, cy.ccode.to_numpy())
+    ally_ever = cy.groupby("ccode").ally.max().reindex(countries).to_numpy()
+    base = np.where(ally_ever > 0, _beta(0.42, 0.15, countries.size, rng), _beta(0.70, 0.17, countries.size, rng))
+    ec = base[idx] + rng.normal(0, 0.03, len(cy)) + ec_shift * cy.sanction.to_numpy()
+    ec = np.where(np.isin(cy.ccode, COMPREHENSIVE_TARGETS), 1.0, np.clip(ec, 0, None))
+    cy["export_controls"] = ec / pd.Series(ec).groupby(cy.year.to_numpy()).transform("max").to_numpy()
+    g = cy.lngdp.to_numpy() - 18
+    u_e, u_i = rng.normal(0, 0.08, countries.size), rng.normal(0, 0.09, countries.size)
+    cy["exp_int"] = np.clip(0.50 + 0.06 * g + 0.05 * cy.ally.to_numpy() + u_e[idx] + rng.normal(0, 0.03, len(cy)), 0.02, 1)
+    cy["imp_int"] = np.clip(0.65 + 0.035 * g + u_i[idx] + rng.normal(0, 0.03, len(cy)), 0.05, 1)
+    return cy[["ccode", "year", "export_controls", "exp_int", "imp_int"]]
+
+
+def design(panel: pd.DataFrame, model: str) -> pd.DataFrame:
+    """Regressors of Model 1/2/3 (main terms, then sanction interactions), without year dummies."""
+    X = panel[MAIN].copy()
+    inter = {"M1": [], "M2": INTERACTED_M2, "M3": INTERACTED_M3}[model]
+    for v in inter:
+        X[f"sanction:{v}"] = panel["sanction"] * panel[v]
+    return X
+
+
+def make_panel(covariates: pd.DataFrame, seed: int = 20240101, truth_model: str = "M3",
+               dv_mode: str = "latent", years: tuple[int, int] = (1997, 2015)) -> pd.DataFrame:
+    """The analysis panel: real covariates + synthetic selection, EC, integration and outcome.
+
+    Returns levels rows for ``years`` with ``log_cdu`` and, where the previous year is in the panel,
+    ``d_log_cdu``; ``in_diff_sample`` flags the rows of the Table 2 sample. ``dyad`` is an integer id.
+    """
+    if dv_mode not in ("latent", "censored"):
+        raise ValueError(f"dv_mode must be 'latent' or 'censored', got {dv_mode!r}.")
+    rng = np.random.default_rng(seed)
+    beta = true_coefficients(truth_model)
+    cov = covariates[(covariates.year >= years[0] - 1) & (covariates.year <= years[1])].reset_index(drop=True)
+    present = _select_dyad_years(cov, rng, years)
+    cm = synthetic_country_measures(cov, rng)
+    exp_m = cm[["ccode", "year", "exp_int"]].rename(columns={"ccode": "exporter"})
+    imp_m = cm[["ccode", "year", "export_controls", "imp_int"]].rename(columns={"ccode": "importer"})
+    full = cov.merge(exp_m, on=["exporter", "year"], how="left").merge(imp_m, on=["importer", "year"], how="left")
+    full = full.sort_values(["exporter", "importer", "year"]).reset_index(drop=True)
+    present = present[np.lexsort((cov.year, cov.importer, cov.exporter))]  # same order as full
+    dyad = pd.factorize(full.exporter.astype(np.int64) * 1000 + full.importer)[0]
+    full["dyad"] = dyad
+    # keep whole dyads that are ever selected; the latent path runs over every year of the dyad
+    ever = pd.Series(present).groupby(dyad).transform("max").to_numpy()
+    full, present, dyad = full[ever].reset_index(drop=True), present[ever], dyad[ever]
+    full["dyad"] = dyad = pd.factorize(dyad)[0]
+    X = design(full, "M3")
+    xb = beta["const"] + sum(beta.get(c, 0.0) * X[c].to_numpy() for c in X.columns)
+    xb = xb + full.year.map(YEAR_EFFECTS).fillna(0.0).to_numpy()
+    T = years[1] - years[0] + 2
+    n_dyads = dyad.max() + 1
+    eps = simulate_arma_errors(n_dyads, T, phi=[ARMA_PHI], theta=[ARMA_THETA], sigma=INNOVATION_SD, rng=rng)
+    t_idx = full.year.to_numpy() - (years[0] - 1)
+    dy_latent = xb + eps[dyad, t_idx]
+    first = full.year.to_numpy() == full.groupby("dyad").year.transform("min").to_numpy()
+    gi, gj = full.exp_lngdp.to_numpy() - 18, full.imp_lngdp.to_numpy() - 18
+    base = (0.55 * gi + 0.35 * gj - 1.0 * (full.lndist.to_numpy() - 8.5) + 0.6 * full.ally.to_numpy()
+            + rng.normal(0, 1.2, n_dyads)[dyad])
+    # latent level: start value in the first year, then accumulate Δy*
+    steps = np.where(first, base, dy_latent)
+    ystar_noshift = pd.Series(steps).groupby(dyad).cumsum().to_numpy()
+    in_window = (full.year.to_numpy() >= years[0]) & present
+
+    def zero_gap(shift):
+        return np.mean(ystar_noshift[in_window] + shift <= 0) - TARGET_ZERO_SHARE
+
+    shift = optimize.brentq(zero_gap, -30, 30, xtol=1e-4)
+    ystar = ystar_noshift + shift
+    full["log_cdu_latent"] = ystar
+    full["log_cdu"] = np.maximum(ystar, 0.0)
+    prev_present = np.r_[False, present[:-1]] & np.r_[False, dyad[1:] == dyad[:-1]]
+    prev_level = np.r_[np.nan, full.log_cdu.to_numpy()[:-1]]
+    full["d_log_cdu"] = np.where(prev_present, dy_latent if dv_mode == "latent" else full.log_cdu - prev_level,
+                                 np.nan)
+    full["in_diff_sample"] = in_window & prev_present
+    out = full[in_window].reset_index(drop=True)
+    out.attrs.update(seed=seed, truth_model=truth_model, dv_mode=dv_mode, level_shift=float(shift))
+    return out
