@@ -1,0 +1,84 @@
+"""Real-data builders (Yotov panel + geopolitics from the mirror) and the paper-format loaders."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.chapters import phillips_ahmad as C
+from helpers.data import DataUnavailable, locate
+from helpers.data import phillips_ahmad as D
+from helpers.params import ParameterError, validate
+
+HAVE_MIRROR = all(locate(k) is not None for k in C.REAL_KEYS)
+needs_mirror = pytest.mark.skipif(not HAVE_MIRROR, reason="real data not in the mirror/cache")
+
+
+@needs_mirror
+def test_yotov_panel_is_square_with_domestic_flows():
+    p = D.yotov_panel()
+    assert len(p) == 69 * 69 * 21
+    assert p["dom"].sum() == 69 * 21
+    assert p.groupby("year").size().eq(69 * 69).all()
+    assert set(D.YOTOV_GRAVITY_VARS) <= set(p.columns)
+    own = p[p["dom"] == 1].groupby("exporter")["landlocked"].first()
+    assert own[["AUT", "BOL", "CHE", "HUN", "MWI", "NER", "NPL"]].eq(1).all() and own.sum() == 7
+
+
+@needs_mirror
+def test_real_geopolitics_codes_and_identities():
+    cy = D.real_country_year()
+    assert cy["dem"].between(0, 1).all() or cy["dem"].isna().any()
+    assert cy.loc[(cy.iso3 == "USA") & (cy.year == 2000), "upper"].item() == 1
+    g = D.pair_geopolitics(cy, income_missing="zero")
+    dom = g[g.exporter == g.importer].dropna(subset=["abs_dem"])
+    assert (dom["abs_dem"] == 0).all() and (dom["Sanc"] == 0).all()
+    assert np.allclose(g["U11"] + g["U10"] + g["U01"] <= 1, True)
+    drop = D.pair_geopolitics(cy, income_missing="drop")
+    assert drop["U11"].isna().sum() > 0 and g["U11"].isna().sum() == 0
+
+
+def test_paper_format_loaders(tmp_path):
+    itpde = pd.DataFrame({
+        "exporter_iso3": ["USA", "USA", "CHN", "CHN"], "importer_iso3": ["CHN", "CHN", "USA", "USA"],
+        "year": [2000, 2000, 2000, 2000], "industry_id": [1, 2, 3, 4],
+        "broad_sector": ["Manufacturing"] * 3 + ["Agriculture"], "trade": [1.0, 2.0, 0.0, 4.0],
+        "flag_zero": ["p", "p", "u", "p"]})
+    path = tmp_path / "itpde.csv"
+    itpde.to_csv(path, index=False)
+    df = D.load_itpde(path, zero_policy="drop_u")
+    assert len(df) == 2 and set(df.columns) >= {"exporter", "importer", "trade"}
+    agg = D.aggregate_sectors(df, pd.Series(["2930", "3110"]))
+    assert agg["sector"].tolist() == ["Appliances"] and agg["trade"].item() == 3.0
+    agg2 = D.aggregate_sectors(df, pd.Series(["2930", "3110"]), sector_map="appliances_31_only")
+    assert sorted(agg2["sector"]) == ["Appliances", "Machinery"]
+    with pytest.raises(ValueError, match="ITPD-E"):
+        pd.DataFrame({"x": [1]}).to_csv(tmp_path / "bad.csv", index=False)
+        D.load_itpde(tmp_path / "bad.csv")
+
+    dgd = pd.DataFrame({"year": [2019, 2019], "iso3_o": ["USA", "USA"], "iso3_d": ["USA", "MEX"],
+                        "distance": [1000.0, 2000.0], "contiguity": [0, 1], "common_language": [1, 0],
+                        "common_legal_origin": [1, 0], "colony_of_origin_ever": [0, 0],
+                        "colony_of_destination_ever": [0, 1], "landlocked_o": [0, 0], "landlocked_d": [0, 0],
+                        "island_o": [0, 0], "island_d": [0, 0], "agree_fta": [0, 0]})
+    cov = D.gravity_covariates(dgd, to_year=2021)
+    assert sorted(cov["year"].unique()) == [2019, 2020, 2021] and cov["dom"].sum() == 3
+    desta = pd.DataFrame({"iso1": [840], "iso2": [484], "entryforceyear": [2020]})
+    ext = D.extend_fta_with_desta(cov, desta, {840: "USA", 484: "MEX"})
+    assert ext.query("importer == 'MEX' and year >= 2020")["fta"].eq(1).all()
+    assert ext.query("importer == 'MEX' and year == 2019")["fta"].eq(0).all()
+
+    gsdb = pd.DataFrame({"sanctioned_state": ["Cuba", "Iran"], "begin": [1960, 2010], "end": [2023, 2012],
+                         "trade": [1, 1], "descr_trade": ["exp_compl", "exp_part"]})
+    s = D.gsdb_sanctioned(gsdb, {"Cuba": "CUB", "Iran": "IRN"}, years=(2020, 2022))
+    assert s["iso3"].unique().tolist() == ["CUB"] and len(s) == 3
+
+
+def test_parameters_validate_with_one_clear_message():
+    ok = validate(dict(C.DEFAULTS), C.PARAMETERS)
+    assert ok.fe_structure == "exp_year+imp_year"
+    with pytest.raises(ParameterError) as err:
+        validate({**C.DEFAULTS, "residual_def": "nope", "n_generic": -1}, C.PARAMETERS)
+    assert "residual_def" in str(err.value) and "n_generic" in str(err.value)
+    with pytest.raises(ValueError, match="Unknown chapter settings"):
+        C.settings(nonsense=1)

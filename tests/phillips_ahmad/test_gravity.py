@@ -1,0 +1,128 @@
+"""The gravity engine: exact demeaning, dense PPML/OLS against pyfixest, residual helpers, errors."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.methods import gravity as G
+from helpers.synth import phillips_ahmad as S
+
+COEF_TOL = 1e-6        # both engines solve the same first-order conditions
+SE_RTOL = 2e-3         # pyfixest stops IRLS at 1e-8; SEs agree to that precision
+
+
+@pytest.fixture(scope="module")
+def small_panel():
+    w = S.SyntheticWorld(seed=3, n_generic=8)
+    return w, w.sector_panel("Metals", (2010, 2016))
+
+
+def test_demeaning_is_the_weighted_least_squares_projection():
+    rng = np.random.default_rng(0)
+    T, n = 2, 6
+    V = rng.normal(size=(2, T, n, n))
+    W = rng.uniform(0.1, 2.0, size=(T, n, n))
+    W[0, 1, 2] = 0.0                                    # a missing cell
+    out = G.demean_twoway(V, W)
+    for t in range(T):
+        rows = []
+        for i in range(n):
+            for j in range(n):
+                d = np.zeros(2 * n)
+                d[i], d[n + j] = 1, 1
+                rows.append(d)
+        D = np.array(rows)
+        sw = np.sqrt(W[t].reshape(-1))
+        for k in range(2):
+            coef, *_ = np.linalg.lstsq(D * sw[:, None], V[k, t].reshape(-1) * sw, rcond=None)
+            expected = V[k, t].reshape(-1) - D @ coef
+            keep = W[t].reshape(-1) > 0
+            assert np.allclose(out[k, t].reshape(-1)[keep], expected[keep], atol=1e-10)
+
+
+def test_dense_ppml_matches_pyfixest(small_panel):
+    _, df = small_panel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = G.fit_ppml(df, S.GRAVITY_VARS, engine="dense")
+        b = G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest")
+    assert np.allclose(a.params[b.params.index], b.params, atol=COEF_TOL * 1e3, rtol=1e-5)
+    assert np.allclose(a.bse[b.bse.index], b.bse, rtol=SE_RTOL)
+    assert a.nobs == b.nobs
+    assert np.allclose(a.data["yhat"], b.data["yhat"], rtol=1e-4, atol=1e-6)
+
+
+def test_dense_ols_matches_pyfixest_and_drops_collinear_income_dummies(small_panel):
+    w, df = small_panel
+    geo = w.pair_geopolitics()
+    d = df.merge(geo, on=["exporter", "importer", "year"])
+    d = d[d["trade"] > 0].assign(ltrade=lambda x: np.log(x["trade"]), yv=lambda x: x["trade"] ** 0.5)
+    terms = ["abs_dem", "abs_corr", "U11", "U01", "U10", "ltrade"]
+    a = G.fit_ols_fe(d, "yv", terms, engine="dense")
+    b = G.fit_ols_fe(d, "yv", terms, engine="pyfixest")
+    assert {"U01", "U10"} <= set(a.dropped)                     # warning 2: only one income dummy is identified
+    common = [t for t in a.params.index if t in b.params.index]
+    assert common == list(a.params.index)
+    assert np.allclose(a.params[common], b.params[common], atol=1e-8)
+    assert np.allclose(a.bse[common], b.bse[common], rtol=SE_RTOL)
+
+
+def test_residual_definitions():
+    df = pd.DataFrame({"trade": [0.0, 0.0005, 2.0, 10.0], "yhat": [1.0, 0.001, 1.0, 20.0]})
+    out = G.add_residuals(df, min_trade=0.001)
+    assert np.allclose(out["resid"], [-1.0, -0.0005, 1.0, -10.0])
+    assert np.isnan(out["ratio"][0]) and np.isnan(out["ratio"][1])   # below USD 1,000: no ratio
+    assert np.allclose(out["ratio"][2:], [0.5, -1.0])
+    assert (out["ratio"].dropna() <= 1).all()                         # ratio = 1 - yhat/y <= 1
+    assert np.allclose(out["relative"], [-1.0, -0.5, 1.0, -0.5])
+
+
+def test_adjusted_pseudo_r2_against_direct_formula():
+    y = np.array([0.0, 1.0, 3.0, 7.0])
+    mu = np.array([0.5, 1.5, 2.5, 6.5])
+    st = G.adjusted_pseudo_r2(y, mu, k=2)
+    from scipy.special import gammaln
+    ll = np.sum(y * np.log(mu) - mu - gammaln(y + 1))
+    ll0 = np.sum(y * np.log(y.mean()) - y.mean() - gammaln(y + 1))
+    assert np.isclose(st["apr2"], 1 - (ll - 2) / ll0) and np.isclose(st["pr2"], 1 - ll / ll0)
+
+
+def test_count_signs_and_medians():
+    res = [G.RegressionResult({}, pd.Series({"a": v, "b": 1.0}), pd.Series({"a": 0.1, "b": 10.0}), 10)
+           for v in (-1.0, -1.0, 0.5, 0.01)]
+    c = G.count_signs(res, ["a", "b", "c"])
+    assert c.loc["a"].tolist() == [1, 2, 1, 0] and c.loc["b", "not_sig"] == 4 and c.loc["c", "dropped"] == 4
+    df = pd.DataFrame({"g": [1, 1, 1, 2, 2], "resid": [-1.0, 0.0, 5.0, 2.0, 4.0]})
+    m = G.median_series(df, ["g"], band="pct").set_index("g")
+    assert m.loc[1, "median"] == 0.0 and m.loc[2, "median"] == 3.0
+    with pytest.raises(ValueError, match="band"):
+        G.median_series(df, ["g"], band="nope")
+
+
+def test_clear_errors(small_panel):
+    _, df = small_panel
+    with pytest.raises(ValueError, match="columns"):
+        G.fit_ppml(df.drop(columns="contig"), S.GRAVITY_VARS)
+    with pytest.raises(G.GravityError, match="negative"):
+        G.fit_ppml(df.assign(trade=-df["trade"]), S.GRAVITY_VARS)
+    with pytest.raises(G.GravityError, match="Duplicate"):
+        G.fit_ppml(pd.concat([df, df.head(3)]), S.GRAVITY_VARS)
+    with pytest.raises(ValueError, match="fe_structure"):
+        G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest", fe_structure="nonsense")
+
+
+def test_generator_is_seeded_and_injection_is_paired():
+    a = S.SyntheticWorld(seed=5, n_generic=5)
+    b = S.SyntheticWorld(seed=5, n_generic=5)
+    ya, rec = a.draw_trade("Machinery")
+    yb, _ = b.draw_trade("Machinery")
+    assert np.array_equal(ya, yb)
+    y0, _ = a.draw_trade("Machinery", inject=False)
+    assert np.isclose(ya.sum(), y0.sum() + rec["amount"].sum())   # diverted once, added on two legs
+    with pytest.raises(ValueError, match="Route"):
+        S.SyntheticWorld(seed=1, n_generic=2, routes=(("CHN", "XXX", "USA", 2018, 0.1),))
+    with pytest.raises(ValueError, match="theta"):
+        S.SyntheticWorld(seed=1, n_generic=2, theta={"nonsense": 1.0})
