@@ -84,3 +84,18 @@ def test_stored_sweep_warns_when_the_notebook_changed(tmp_path, monkeypatch):
     assert "changed" in stored.admonition().title
     with pytest.raises(FileNotFoundError, match="no stored sweep"):
         load_stored("nothing_here")
+
+
+def test_se_gives_the_interval_and_key_lists_coalesce():
+    table = _table()
+    table["se"] = 0.1
+    # half the runs glue under another table name (e.g. Table 3 when imputed=False)
+    table["b3"] = np.where(table.lag == 2, table.b, np.nan)
+    table.loc[table.lag == 2, "b"] = np.nan
+    s = curve_summary(table, ["b", "b3"], se="se")
+    assert s.n_ok == 6
+    from helpers.report.speccurve import curve_table
+
+    rows = curve_table(table, ["b", "b3"], se="se", choices=["lag"], digits=12)
+    assert np.allclose(rows.ci_high - rows.estimate, 1.959963984540054 * 0.1)
+    assert list(rows.estimate) == sorted(rows.estimate)

@@ -21,13 +21,41 @@ import pandas as pd
 from helpers.report.figures import PALETTE
 
 
-def _usable(table: pd.DataFrame, estimate: str) -> pd.DataFrame:
-    if estimate not in table.columns:
-        raise KeyError(f"the sweep results have no column {estimate!r}; glued scalars available: "
-                       f"{', '.join(c for c in table.columns if '.' in c) or 'none'}")
-    ok = table if "status" not in table.columns else table[table["status"] == "ok"]
-    ok = ok[pd.to_numeric(ok[estimate], errors="coerce").notna()]
-    return ok.sort_values(estimate, kind="mergesort").reset_index(drop=True)
+Key = str | list[str] | tuple[str, ...] | None
+Z_95 = 1.959963984540054  # two-sided 95% normal interval, for runs that glue an SE instead of bounds
+
+
+def _column(table: pd.DataFrame, key: Key) -> pd.Series | None:
+    """A glued quantity as numbers; a list of keys is coalesced (e.g. Table 2 in some runs, Table 3 in others)."""
+    if key is None:
+        return None
+    keys = [key] if isinstance(key, str) else list(key)
+    present = [k for k in keys if k in table.columns]
+    if not present:
+        raise KeyError(f"the sweep results have no column {' or '.join(map(repr, keys))}; glued scalars "
+                       f"available: {', '.join(c for c in table.columns if '.' in c) or 'none'}")
+    out = pd.Series(np.nan, index=table.index)
+    for k in present:
+        out = out.fillna(pd.to_numeric(table[k], errors="coerce"))
+    return out
+
+
+def _usable(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None,
+            se: Key = None) -> pd.DataFrame:
+    """Successful runs with an estimate, sorted, with columns _est, _lo, _hi (NaN when no interval)."""
+    runs = table.copy()
+    runs["_est"] = _column(runs, estimate)
+    if ci_low is not None and ci_high is not None:
+        runs["_lo"], runs["_hi"] = _column(runs, ci_low), _column(runs, ci_high)
+    elif se is not None:
+        half = Z_95 * _column(runs, se)
+        runs["_lo"], runs["_hi"] = runs["_est"] - half, runs["_est"] + half
+    else:
+        runs["_lo"] = runs["_hi"] = np.nan
+    if "status" in runs.columns:
+        runs = runs[runs["status"] == "ok"]
+    runs = runs[runs["_est"].notna()]
+    return runs.sort_values("_est", kind="mergesort").reset_index(drop=True)
 
 
 def _is_baseline(table: pd.DataFrame, baseline: dict[str, Any] | None) -> np.ndarray:
@@ -45,19 +73,19 @@ def _label(value: Any) -> str:
     return str(value)
 
 
-def specification_curve(table: pd.DataFrame, estimate: str, ci_low: str | None = None,
-                        ci_high: str | None = None, choices: list[str] | None = None,
+def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None,
+                        choices: list[str] | None = None, se: Key = None,
                         baseline: dict[str, Any] | None = None, reference: float | None = 0.0,
                         ylabel: str | None = None, title: str | None = None, labels: dict[str, str] | None = None):
     """The specification-curve figure (a matplotlib Figure) for `estimate` across the runs of `table`."""
-    runs = _usable(table, estimate)
+    runs = _usable(table, estimate, ci_low, ci_high, se)
     if runs.empty:
         raise ValueError(f"no successful run has a value for {estimate!r}")
     choices = [c for c in (choices or []) if c in runs.columns and runs[c].nunique(dropna=False) > 1]
     labels = labels or {}
     rows = [(c, v) for c in choices for v in sorted(runs[c].dropna().unique(), key=lambda x: (str(type(x)), x))]
     x = np.arange(len(runs))
-    y = runs[estimate].astype(float).to_numpy()
+    y = runs["_est"].to_numpy(dtype=float)
     base = _is_baseline(runs, baseline)
 
     height_ratios = [3.0, max(1.0, 0.28 * len(rows))] if rows else [1.0]
@@ -65,10 +93,9 @@ def specification_curve(table: pd.DataFrame, estimate: str, ci_low: str | None =
                              figsize=(7, 3.2 + 0.28 * len(rows)), gridspec_kw={"height_ratios": height_ratios})
     top = axes[0, 0]
     colours = np.where(base, PALETTE[1], PALETTE[0])
-    if ci_low and ci_high and {ci_low, ci_high} <= set(runs.columns):
-        lo = runs[ci_low].astype(float).to_numpy()
-        hi = runs[ci_high].astype(float).to_numpy()
-        for xi, l, h, c in zip(x, lo, hi, colours):
+    lo, hi = runs["_lo"].to_numpy(dtype=float), runs["_hi"].to_numpy(dtype=float)
+    for xi, l, h, c in zip(x, lo, hi, colours):
+        if np.isfinite(l) and np.isfinite(h):
             top.plot([xi, xi], [l, h], color=c, alpha=0.55, lw=1.6)
     top.scatter(x, y, c=colours, s=22, zorder=3)
     if reference is not None:
@@ -76,7 +103,7 @@ def specification_curve(table: pd.DataFrame, estimate: str, ci_low: str | None =
     if base.any():
         top.scatter([], [], c=PALETTE[1], s=22, label="baseline specification")
         top.legend(loc="upper left", frameon=False, fontsize=8)
-    top.set_ylabel(ylabel or estimate)
+    top.set_ylabel(ylabel or (estimate if isinstance(estimate, str) else estimate[0]))
     if title:
         top.set_title(title)
     n_dropped = len(table) - len(runs)
@@ -121,20 +148,32 @@ class CurveSummary:
         return dict(self.__dict__)
 
 
-def curve_summary(table: pd.DataFrame, estimate: str, ci_low: str | None = None, ci_high: str | None = None,
-                  baseline: dict[str, Any] | None = None, reference: float = 0.0) -> CurveSummary:
-    runs = _usable(table, estimate)
+def curve_summary(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None,
+                  baseline: dict[str, Any] | None = None, reference: float = 0.0, se: Key = None) -> CurveSummary:
+    runs = _usable(table, estimate, ci_low, ci_high, se)
     if runs.empty:
         raise ValueError(f"no successful run has a value for {estimate!r}")
-    y = runs[estimate].astype(float).to_numpy()
+    y = runs["_est"].to_numpy(dtype=float)
     base = _is_baseline(runs, baseline)
     base_value = float(y[base][0]) if base.any() else None
     sign = np.sign((base_value if base_value is not None else np.median(y)) - reference)
     excluding = None
-    if ci_low and ci_high and {ci_low, ci_high} <= set(runs.columns):
-        lo, hi = runs[ci_low].astype(float).to_numpy(), runs[ci_high].astype(float).to_numpy()
+    lo, hi = runs["_lo"].to_numpy(dtype=float), runs["_hi"].to_numpy(dtype=float)
+    if np.isfinite(lo).all() and np.isfinite(hi).all():
         excluding = float(np.mean((lo > reference) | (hi < reference)))
     return CurveSummary(n_runs=len(table), n_ok=len(runs), baseline=base_value, low=float(y.min()),
                         median=float(np.median(y)), high=float(y.max()),
                         share_same_sign=float(np.mean(np.sign(y - reference) == sign)),
                         share_excluding_reference=excluding)
+
+
+def curve_table(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None, se: Key = None,
+                choices: list[str] | None = None, digits: int = 3) -> pd.DataFrame:
+    """The runs behind the curve, sorted by the estimate: choices, estimate, interval, status."""
+    runs = _usable(table, estimate, ci_low, ci_high, se)
+    cols = [c for c in (choices or []) if c in runs.columns]
+    out = runs[cols].copy()
+    out["estimate"], out["ci_low"], out["ci_high"] = runs["_est"], runs["_lo"], runs["_hi"]
+    if "wall_time_s" in runs.columns:
+        out["run time (s)"] = runs["wall_time_s"]
+    return out.round(digits)

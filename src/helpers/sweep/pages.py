@@ -37,7 +37,7 @@ def robustness_notebook(slug: str, title: str, intro: str, reading: str, estimat
             "spec = stored.speccurve\n"
             "choices = list((stored.provenance[\"grid\"].get(\"grid\") or {}))\n"
             "args = dict(estimate=spec[\"estimate\"], ci_low=spec.get(\"ci_low\"), ci_high=spec.get(\"ci_high\"),\n"
-            "            baseline=spec.get(\"baseline\"))\n"
+            "            se=spec.get(\"se\"), baseline=spec.get(\"baseline\"))\n"
             "fig = specification_curve(stored.table, choices=choices, ylabel=spec.get(\"label\"),\n"
             "                          reference=spec.get(\"reference\", 0.0), labels=spec.get(\"labels\"), **args)\n"
             f"glue_figure(\"{key}.speccurve.figure\", fig)\n"
@@ -50,9 +50,8 @@ def robustness_notebook(slug: str, title: str, intro: str, reading: str, estimat
             f"Specification curve: {estimate_label} in each run of the stored sweep (dot; bar: its interval), "
             "sorted; the marks below show each run's choices. The baseline specification is in red.\n```"),
         nbformat.v4.new_code_cell(
-            "columns = choices + [c for c in (args[\"estimate\"], args[\"ci_low\"], args[\"ci_high\"]) if c] "
-            "+ [\"status\", \"wall_time_s\"]\n"
-            "stored.table[columns].sort_values(args[\"estimate\"]).reset_index(drop=True)"),
+            "from helpers.report.speccurve import curve_table\n\n"
+            "curve_table(stored.table, choices=choices, **{k: v for k, v in args.items() if k != \"baseline\"})"),
         nbformat.v4.new_markdown_cell(f"## What survives\n\n{reading}"),
     ]
     nb.cells = cells
