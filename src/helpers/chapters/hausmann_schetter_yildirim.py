@@ -19,6 +19,7 @@ from helpers.models.hsy.io_model import IOModel, WorldIO
 
 SLUG = "hausmann_schetter_yildirim"
 GENERATOR = "helpers.synth.hausmann_schetter_yildirim"
+from helpers.data.hausmann_schetter_yildirim import REAL_KEYS  # noqa: E402
 
 PARAMETERS = {
     "data_source": Choice("auto", "real", "synthetic", doc="WIOD + concordances from the mirror (real) or all synthetic"),
@@ -29,7 +30,7 @@ PARAMETERS = {
     "ban_share_target": Number(0.0, 0.95, low_open=True, doc="banned share of coalition exports in scenarios 4/5 "
                                                                "(None = scenario 2's)"),
     "expansion": Number(1.0, 3.0, doc="scenario 6 banned exports relative to scenario 2"),
-    "elasticity_set": Choice("baseline", "robust1", "robust2"),
+    "elasticity_set": Choice("baseline", "robust1", "robust2", "robust1_all"),
     "theta_intermediate": Number(0.0, 1.0, doc="theta for intermediate and capital goods (Eq. 3/4)"),
     "second_order_coef": Choice(1.0, 0.5, doc="1 as printed in Eq. 3, 1/2 as derived in Appendix B.1"),
     "industry_scheme": Choice("tableA1_16", "bf30_15"),
@@ -166,3 +167,186 @@ def run_scenarios(s: Setup, p=None, scenarios=sc.SCENARIOS) -> dict:
     return sc.run_all(s.world, s.model, s.products, s.coalition, s.theta_d, scenarios=scenarios,
                       targeting_rule=g("targeting_rule"), target_share=g("ban_share_target"),
                       expansion=g("expansion"), fn23_scaling=g("fn23_scaling"), seed=g("seed"))
+
+
+# ---------- cached runs shared by the scenario, robustness and scorecard notebooks ----------
+
+_RUN_KEYS = ("seed", "coalition", "targeting_rule", "ban_share_target", "expansion", "elasticity_set",
+             "theta_intermediate", "second_order_coef", "industry_scheme", "unmapped_treatment", "fn23_scaling",
+             "omega_cap", "home_sales")
+
+
+def _code_fingerprint() -> str:
+    import hashlib
+    import inspect
+    from helpers.models.hsy import criterion, io_model, shocks
+    from helpers.synth import hausmann_schetter_yildirim as synth
+    import helpers.chapters.hausmann_schetter_yildirim as me
+    text = "".join(inspect.getsource(m) for m in (criterion, io_model, shocks, sc, cal, synth, me))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def scenario_runs(p, kind: str, scenarios=sc.SCENARIOS, **overrides) -> dict:
+    """Scenario results for parameters `p` (+ overrides), cached on disk by parameters, data kind and code
+    version (results are deterministic, so a cache hit returns exactly what a fresh run would)."""
+    import hashlib
+    import json
+    import pickle
+    from helpers import paths
+    base = {k: (getattr(p, k) if not isinstance(p, dict) and hasattr(p, k) else
+                (p.get(k, DEFAULTS[k]) if isinstance(p, dict) else DEFAULTS[k])) for k in _RUN_KEYS}
+    values = {**base, **overrides}
+    key = hashlib.sha256(json.dumps([values, kind, list(scenarios), _code_fingerprint()], sort_keys=True,
+                                    default=str).encode()).hexdigest()[:24]
+    folder = paths.ROOT / ".cache" / "hausmann_schetter_yildirim"
+    path = folder / f"{key}.pkl"
+    if path.exists():
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    s = setup(values, kind)
+    results = run_scenarios(s, values, scenarios)
+    for r in results.values():
+        r.__dict__.pop("_x", None)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{__import__('os').getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(results, handle)
+    tmp.replace(path)
+    return results
+
+
+def ranking_robustness(prepared_kwargs: dict, raw: pd.DataFrame, coalition: list, top: int = 1000) -> pd.DataFrame:
+    """Figure A.1: the Eq. 3 ranking without home sales (a) and with a common eps = -8.2 (b), against the
+    baseline: Spearman rank correlation and how many of the baseline top `top` stay in the top `top`."""
+    from scipy.stats import spearmanr
+    base = sc.prepare_products(raw, coalition, **prepared_kwargs)
+    rows = {}
+    for label, extra in (("no_home_shares", dict(home_sales=False)), ("common_elasticity", dict(common_sigma=9.2))):
+        alt = sc.prepare_products(raw, coalition, **{**prepared_kwargs, **extra})
+        merged = base[["hs6", "rank_eq3"]].merge(alt[["hs6", "rank_eq3"]], on="hs6", suffixes=("", "_alt"))
+        rho = spearmanr(merged["rank_eq3"], merged["rank_eq3_alt"]).statistic
+        overlap = int(((merged["rank_eq3"] <= top) & (merged["rank_eq3_alt"] <= top)).sum())
+        rows[label] = {"rank_correlation": rho, f"top{top}_overlap": overlap}
+    return pd.DataFrame(rows).T
+
+
+def sanctions_vs_ranks(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Figures 7-8 in numbers, and our extension: a KS test of sanctioned products' normalised ranks against
+    the uniform distribution (not in the paper)."""
+    from scipy.stats import kstest
+    n = len(prepared)
+    rows = []
+    for crit in ("eq3", "eq4"):
+        for lst, sel in (("EU", prepared["eu"] > 0), ("US", prepared["us"] > 0)):
+            u = (prepared.loc[sel, f"rank_{crit}"] - 0.5) / n
+            test = kstest(u, "uniform")
+            rows.append({"criterion": crit, "list": lst, "n_sanctioned": int(sel.sum()),
+                         "mean_normalised_rank": float(u.mean()), "ks_statistic": float(test.statistic),
+                         "ks_pvalue": float(test.pvalue)})
+    return pd.DataFrame(rows)
+
+
+# ---------- page helpers ----------
+
+def convexity_check(coefs=(1.0, 0.5)) -> dict:
+    """Appendix B.2 on the grid sigma in {1.5, 3, 5, 9.2, 20}, theta in {0, 0.2, 1}, Omega in (0, 0.99):
+    largest first and second derivatives of dlnY (both must be negative: cost increasing and convex)."""
+    from helpers.models.hsy import criterion as cr
+    om = np.linspace(0.0, 0.99, 100)
+    d1, d2 = -np.inf, -np.inf
+    for c in coefs:
+        for sigma in (1.5, 3, 5, 9.2, 20):
+            for theta in (0.0, 0.2, 1.0):
+                d1 = max(d1, float(np.max(cr.d_domega(1.0, om, sigma, theta, c))))
+                d2 = max(d2, float(np.max(cr.d2_domega2(1.0, om, sigma, theta, c))))
+    return {"max_first_derivative": d1, "max_second_derivative": d2}
+
+
+def table1(prepared: pd.DataFrame, n: int = 20, by: str = "rank_eq3") -> pd.DataFrame:
+    """Table 1 analogue: the top-n products by a criterion, with the paper's columns."""
+    top = prepared.sort_values(by).head(n)
+    return pd.DataFrame({
+        "Rank": top[by].to_numpy(), "HS-6": top["hs6"].to_numpy(),
+        "Description": top["description"].fillna("").str.slice(0, 45).to_numpy(),
+        "Russian imports ($M)": (top["imports"] / 1e6).round(0).to_numpy(),
+        "Coalition share": top["omega_co"].round(2).to_numpy(),
+        "Durable": top["bec_class"].eq("consumer_durable").astype(int).to_numpy(),
+        "Intermediate": top["bec_class"].eq("intermediate").astype(int).to_numpy(),
+        "Capital": top["bec_class"].eq("capital").astype(int).to_numpy(),
+        "Elasticity": top["eps"].round(2).to_numpy(),
+        "EU": top["eu"].to_numpy(), "US": top["us"].to_numpy()}).set_index("Rank")
+
+
+def table1_facts(prepared: pd.DataFrame, n: int = 20) -> dict:
+    top = prepared.sort_values("rank_eq3").head(n)
+    p90 = prepared["imports"].quantile(0.9)
+    return {"eu_sanctioned": int((top["eu"] > 0).sum()), "us_sanctioned": int((top["us"] > 0).sum()),
+            "share_in_top_decile_imports": float((top["imports"] >= p90).mean()),
+            "eu_share_top": float((top["eu"] > 0).mean()), "eu_share_all": float((prepared["eu"] > 0).mean()),
+            "us_share_top": float((top["us"] > 0).mean()), "us_share_all": float((prepared["us"] > 0).mean())}
+
+
+def calibration_tables(w: WorldIO) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country groups (GNE share, share of Russia's goods imports, Russia's share of the group's exports) and
+    industries (xi, Russia's import mix, coalition share of Russia's imports, Russian value-added share)."""
+    r = w.countries.index(cal.RUSSIA)
+    N, D = w.N, w.D
+    imports_r = w.X[r].sum(0) + w.C[r]                     # (seller country, industry)
+    imports_r[r] = 0.0
+    goods = slice(0, D - 1)
+    own = np.array([w.X[i, :, i, :].sum() + w.C[i, i].sum() for i in range(N)])
+    sales = w.X.sum((0, 1)).sum(1) + w.C.sum(0).sum(1)
+    to_r = imports_r.sum(1)
+    groups = pd.DataFrame({
+        "coalition": [c in cal.COALITION for c in w.countries],
+        "GNE share (%)": 100 * w.E / w.E.sum(),
+        "share of Russia's goods imports (%)": 100 * imports_r[:, goods].sum(1) / imports_r[:, goods].sum(),
+        "Russia's share of exports (%)": np.where(np.arange(N) == r, np.nan, 100 * to_r / (sales - own)),
+    }, index=w.countries)
+    co = [w.countries.index(c) for c in cal.COALITION]
+    xi = cal.INDUSTRY_SCHEMES["tableA1_16" if D == 16 else "bf30_15"][1]
+    industries = pd.DataFrame({
+        "xi (CP)": xi,
+        "Russia's import mix (%)": 100 * imports_r.sum(0) / imports_r.sum(),
+        "coalition share of Russia's imports": imports_r[co].sum(0) / imports_r.sum(0),
+        "import share of Russian use": imports_r.sum(0) / (imports_r.sum(0) + w.X[r, :, r, :].sum(0) + w.C[r, r]),
+        "Russian VA share (gamma)": w.gamma.reshape(N, D)[r],
+    }, index=w.industries)
+    return groups, industries
+
+
+def headline_table(p, kind: str) -> pd.DataFrame:
+    """The section 9 headline statistics with both second-order coefficients (columns)."""
+    out = {}
+    for coef, label in ((1.0, "coef1"), (0.5, "coef05")):
+        res = scenario_runs(p, kind, second_order_coef=coef)
+        out[label] = sc.headlines(sc.summary_table(res, list(getattr(p, "coalition", DEFAULTS["coalition"]))))
+    return pd.DataFrame(out)
+
+
+ROBUSTNESS_VARIANTS = {
+    "baseline": {},
+    "coef 1/2": {"second_order_coef": 0.5},
+    "Eq. 3 targeting": {"targeting_rule": "eq3"},
+    "import targeting": {"targeting_rule": "imports"},
+    "random targeting": {"targeting_rule": "random"},
+    "fn. 23 'demand' scaling": {"fn23_scaling": "demand"},
+    "unmapped HS excluded": {"unmapped_treatment": "exclude"},
+    "B-F 15 industries": {"industry_scheme": "bf30_15"},
+    "theta = 0.5 (Eq. 3/4)": {"theta_intermediate": 0.5},
+}
+
+
+def robustness_table(p, kind: str, variants: dict | None = None, scenarios=(1, 2, 4, 5)) -> pd.DataFrame:
+    """Russia's loss and the headline ratios under each specification variant (scenarios 1, 2, 4, 5)."""
+    rows = {}
+    coalition = list(getattr(p, "coalition", DEFAULTS["coalition"]))
+    for name, over in (variants or ROBUSTNESS_VARIANTS).items():
+        res = scenario_runs(p, kind, scenarios=scenarios, **over)
+        tab = sc.summary_table(res, coalition)
+        L = tab["russia_loss_pct"]
+        rows[name] = {"Russia S2 (%)": L[2], "Russia S4 (%)": L[4], "Russia S5 (%)": L[5], "S5/S4": L[5] / L[4],
+                      "S5/S2": L[5] / L[2], "coalition S5 (%)": tab.loc[5, "coalition_loss_pct"],
+                      "ratio S5": tab.loc[5, "ratio_proportional"],
+                      "largest coalition loser S5": tab.loc[5, "largest_coalition_loser"]}
+    return pd.DataFrame(rows).T

@@ -58,7 +58,10 @@ INDUSTRY_SCHEMES = {
 # Table 2 (baseline) and Table B.1 (robustness). theta_d is the within-industry HS6 elasticity of Eq. 6.
 ELASTICITY_SETS = {
     "baseline": dict(xi="CP", theta_d="xi", eps=0.2, phi=0.6, eps_f=1.0),
-    "robust1": dict(xi=0.05, theta_d=0.05, eps=0.2, phi=0.6, eps_f=1.0),
+    # Table B.1 sets xi = theta = 0.05; we apply it to the goods industries (the shocked ones) and keep services at
+    # CP's 6, which reproduces the paper's B.1 pattern; 'robust1_all' applies 0.05 to services too.
+    "robust1": dict(xi=0.05, theta_d=0.05, eps=0.2, phi=0.6, eps_f=1.0, services_cp=True),
+    "robust1_all": dict(xi=0.05, theta_d=0.05, eps=0.2, phi=0.6, eps_f=1.0),
     "robust2": dict(xi="CP", theta_d="xi", eps=0.1, phi=0.1, eps_f=0.5),
 }
 
@@ -70,6 +73,8 @@ def elasticities(set_name: str = "baseline", scheme: str = "tableA1_16") -> tupl
     spec = ELASTICITY_SETS[set_name]
     cp = INDUSTRY_SCHEMES[scheme][1]
     xi = cp.copy() if spec["xi"] == "CP" else np.full(len(cp), float(spec["xi"]))
+    if spec.get("services_cp"):
+        xi[-1] = cp[-1]
     theta_d = xi.copy() if spec["theta_d"] == "xi" else np.full(len(cp), float(spec["theta_d"]))
     return Elasticities(xi=xi, eps=spec["eps"], phi=spec["phi"], eps_f=spec["eps_f"]), theta_d
 
