@@ -172,9 +172,9 @@ def _iter_processes(tasks: list[dict], workers: int):
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(execute_run, t) for t in tasks]
+        futures = {pool.submit(execute_run, t): t["run_id"] for t in tasks}
         for fut in as_completed(futures):
-            yield fut.result()
+            yield _result_or_failure(fut, futures[fut])
 
 
 def _iter_dask(tasks: list[dict], workers: int, scheduler: str | None):
@@ -188,13 +188,23 @@ def _iter_dask(tasks: list[dict], workers: int, scheduler: str | None):
                                dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
-        futures = [client.submit(execute_run, t, key=f"sweep-run-{t['run_id']}", pure=False) for t in tasks]
-        for fut in as_completed(futures):
-            yield fut.result()
+        futures = {client.submit(execute_run, t, key=f"sweep-run-{t['run_id']}", pure=False): t["run_id"]
+                   for t in tasks}
+        for fut in as_completed(list(futures)):
+            yield _result_or_failure(fut, futures[fut])
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _result_or_failure(future, rid: str) -> dict[str, Any]:
+    """The run's record, or a failure record when the worker itself died (the other runs go on)."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool, distributed.KilledWorker
+        return {"run_id": rid, "status": "failed", "error": f"worker failed: {type(exc).__name__}: {exc}",
+                "wall_time_s": None, "attempts": 0, "glue": {}, "files": {}}
 
 
 def _iter_serial(tasks: list[dict]):
@@ -283,7 +293,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
             if on_result:
                 on_result(records[rid])
             if bar is not None:
-                bar.set_postfix_str(f"last {stored['status']} {stored['wall_time_s']:.1f}s")
+                bar.set_postfix_str(f"last {stored['status']} {stored.get('wall_time_s') or 0:.1f}s")
                 bar.update(1)
                 if stored["status"] != "ok":
                     bar.write(f"run {rid} failed: {stored['error']}")
