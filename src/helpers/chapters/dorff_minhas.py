@@ -24,7 +24,9 @@ PARAMETERS = {
     "quick": Boolean(doc="smoke-run settings (fewer folds / scenario points)"),
     "imputed": Boolean(doc="True: the archive's imputed covariates (Table 2); False: listwise deletion (Table 3)"),
     "issue_subset": Choice("all", "secur", doc="all issue areas, or the archive's security-issue cases"),
-    "lag_mode": Choice("row", "calendar", doc="archive's lag by row within target, or a clean t-1"),
+    "lag_mode": Choice("row", "calendar", "calendar_network",
+                       doc="archive's lag by row within target; a clean t-1 for all lagged covariates; or a clean "
+                           "t-1 for the two network terms only (others as the archive)"),
     "network_cases": Choice("imposed", "all", doc="cases feeding the networks: imposed only, or threats too"),
     "reciprocity_measure": Choice("srm", "raw_counts", doc="SRM relationship effect, or raw cumulative counts"),
     "se_type": Choice("model", "cluster", doc="model-based SEs (coxph default) or clustered by case"),
@@ -91,6 +93,18 @@ def _network_cases(kind: str) -> pd.DataFrame:
     return cases
 
 
+def network_terms(frame: pd.DataFrame, p, year_offset: int = 0) -> pd.DataFrame:
+    """Unlagged compliance/sanction reciprocity of each case-year from the networks of year + offset."""
+    return _recompute_reciprocity(frame, p, year_offset)
+
+
+def row_lag_same_year_share(frame: pd.DataFrame) -> float:
+    """Share of rows whose archive 'lag' (previous row of the target) is a row of the same year."""
+    srt = frame.sort_values(["targetstate", "year"], kind="stable")
+    prev = srt.groupby("targetstate")["year"].shift(1)
+    return float((prev == srt["year"]).mean())
+
+
 def _recompute_reciprocity(frame: pd.DataFrame, p, year_offset: int = 0) -> pd.DataFrame:
     cases = _network_cases(p.network_cases)
     years = range(1960, 2014)
@@ -109,7 +123,10 @@ def analysis_frame(p, choice=None) -> pd.DataFrame:
     else:
         frame = dm.archive_frame(p.imputed, p.issue_subset)
         custom_net = p.reciprocity_measure != "srm" or p.network_cases != "imposed"
-        if p.lag_mode == "row":
+        if p.lag_mode == "calendar_network":
+            rec = _recompute_reciprocity(frame, p, year_offset=-1)
+            frame["lag1_uData"], frame["lag1_SuData2"] = rec["uData"], rec["SuData2"]
+        elif p.lag_mode == "row":
             if custom_net:
                 rec = _recompute_reciprocity(frame, p)
                 lagged = dm.row_lag(frame.assign(uData=rec["uData"], SuData2=rec["SuData2"]), ["uData", "SuData2"])
@@ -537,3 +554,13 @@ def figure_auc(auc: pd.DataFrame):
     axes.ravel()[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def show_table(frame: pd.DataFrame, caption: str | None = None):
+    """Styler for display/glue; the row labels become a column (paper tables repeat blank labels)."""
+    from helpers.report import tables
+
+    flat = frame.reset_index()
+    if isinstance(flat.columns, pd.MultiIndex):
+        flat.columns = pd.MultiIndex.from_tuples([(a, b) if a != flat.columns[0][0] else (a, "") for a, b in flat.columns])
+    return tables.show(flat, caption).hide(axis="index")

@@ -218,8 +218,10 @@ def sender_means(frame: pd.DataFrame, matrices: dict, transpose: bool = False) -
         ti = np.array([pos.get(int(t), -1) for t in tgt[rows]])
         si = np.vectorize(lambda s: pos.get(int(s), -1) if np.isfinite(s) else -1)(senders[rows])
         vals = np.where((ti[:, None] >= 0) & (si >= 0), A[np.clip(ti, 0, None)[:, None], np.clip(si, 0, None)], np.nan)
-        with np.errstate(invalid="ignore"):
-            out[rows] = np.nanmean(np.where(si >= 0, vals, np.nan), axis=1) if vals.size else np.nan
+        masked = np.where(si >= 0, vals, np.nan)
+        count = np.isfinite(masked).sum(axis=1)
+        total = np.nansum(masked, axis=1)
+        out[rows] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     return pd.Series(out, index=frame.index)
 
 
