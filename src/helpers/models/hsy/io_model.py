@@ -16,10 +16,21 @@ Deficits are held fixed as a share of world GDP. Welfare is real expenditure W_h
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+
+
+def _blas_threads(n: int = 1):
+    """Limit BLAS threads during a solve: the 864 x 864 systems are small, and on a shared machine
+    multithreaded BLAS is several times slower than one thread."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:          # pragma: no cover - optional speed-up
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=n, user_api="blas")
 
 
 class NoFiniteSolution(RuntimeError):
@@ -301,6 +312,10 @@ class IOModel:
     def solve(self, tau_hat=None, x0=None, max_continuation: int = 64) -> Solution:
         """Equilibrium after the iceberg shock tau_hat[i, j, e] (buyer i, seller j, industry e); inf = ban.
         Newton from x0 (warm start) on the full shock; on failure, continuation in the shock factor."""
+        with _blas_threads(1):
+            return self._solve(tau_hat, x0, max_continuation)
+
+    def _solve(self, tau_hat, x0, max_continuation):
         w = self.world
         start = time.perf_counter()
         t_target = np.ones((w.N, w.n)) if tau_hat is None else self.shock_factor(tau_hat)
