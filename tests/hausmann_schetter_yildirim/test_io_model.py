@@ -155,3 +155,40 @@ def test_eq6_round_trip(xi, theta):
             assert P11 ** (1 - xi) - (1 - om_co_d) <= 0          # infeasible numerator
         else:
             assert p_tilde_eq10(om_co_d, tau, xi) == pytest.approx(P11, rel=1e-10)
+
+
+def closed_economy(K=10, gamma_k=0.4, product_share=None):
+    """One country, K labour-only products bought by one downstream sector (labour share gamma_k) whose good is
+    the only final good: the criterion's dual economy with sector-specific labour."""
+    D = K + 1
+    shares = np.full(K, (1 - gamma_k) / K) if product_share is None else np.asarray(product_share)
+    X = np.zeros((1, D, 1, D))
+    X[0, K, 0, :K] = shares                      # downstream sector K buys the products (revenue 1)
+    C = np.zeros((1, 1, D))
+    C[0, 0, K] = 1.0
+    return WorldIO(X, C)
+
+
+@pytest.mark.parametrize("theta", [0.2, 0.6, 1.5])
+def test_model_matches_closed_form_and_criterion_first_order(theta):
+    """The criterion's economy inside the IO model: a ban-equivalent price shock tau = (1-Omega)^(1/(1-sigma)) on
+    product 0. With sector-specific labour the exact answer is W_hat = (1 - s + s tau^((1-theta)/theta))^(theta/(theta-1));
+    as the shock vanishes, the model's dlnW approaches the criterion's first-order term lambda * x (Eq. 3)."""
+    from helpers.models.hsy import criterion as cr
+    K, gamma_k, sigma = 10, 0.4, 5.0
+    w = closed_economy(K, gamma_k)
+    lam = (1 - gamma_k) / K                      # Domar weight of product 0 (sales / GDP)
+    m = IOModel(w, Elasticities(xi=np.full(K + 1, 2.0), eps=theta, phi=theta, eps_f=1.0))
+    rel_err = []
+    for omega in (0.4, 0.2, 0.1, 0.05):
+        tau = (1 - omega) ** (1 / (1 - sigma))
+        shock_ = np.ones((1, 1, K + 1))
+        shock_[0, 0, 0] = tau
+        sol = m.solve(shock_)
+        exact = (1 - lam + lam * tau ** ((1 - theta) / theta)) ** (theta / (theta - 1))
+        assert sol.welfare_hat[0] == pytest.approx(exact, rel=1e-10)
+        first_order = cr.eq3_dlnY(lam, omega, sigma, 1.0)        # theta = 1 switches off the second-order term
+        rel_err.append(abs(np.log(sol.welfare_hat[0]) - first_order) / abs(first_order))
+    assert rel_err[-1] < 0.05
+    ratios = np.array(rel_err[:-1]) / np.array(rel_err[1:])
+    assert np.all((ratios > 1.6) & (ratios < 2.4))              # relative error is first order in the shock

@@ -221,7 +221,9 @@ class IOModel:
             return (om_up * logPlo).sum(1), om_up
         z = om_up * np.exp((1 - sigma) * logPlo)
         S = z.sum(1)
-        return np.log(S) / (1 - sigma), z / S[:, None]
+        ok = S > 0                                   # buyers with no intermediate inputs (gamma = 1)
+        safe = np.where(ok, S, 1.0)
+        return np.where(ok, np.log(safe) / (1 - sigma), 0.0), z / safe[:, None]
 
     def _residual(self, B):
         w = self.world
