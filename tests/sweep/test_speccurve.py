@@ -99,3 +99,13 @@ def test_se_gives_the_interval_and_key_lists_coalesce():
     rows = curve_table(table, ["b", "b3"], se="se", choices=["lag"], digits=12)
     assert np.allclose(rows.ci_high - rows.estimate, 1.959963984540054 * 0.1)
     assert list(rows.estimate) == sorted(rows.estimate)
+
+
+def test_choice_effects_find_the_choice_that_moves_the_estimate():
+    from helpers.report.speccurve import choice_effects
+
+    rows = [{"a": a, "b": b, "status": "ok", "y": 10.0 * a + 0.1 * b} for a in (0, 1) for b in (0, 1, 2)]
+    effects = choice_effects(pd.DataFrame(rows), "y", ["a", "b"])
+    spread = effects.groupby("choice")["spread"].first()
+    assert spread["a"] == pytest.approx(10.0) and spread["b"] == pytest.approx(0.2)
+    assert effects.loc[(effects.choice == "a") & (effects.value == 1), "median"].item() == pytest.approx(10.1)

@@ -177,3 +177,17 @@ def curve_table(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high:
     if "wall_time_s" in runs.columns:
         out["run time (s)"] = runs["wall_time_s"]
     return out.round(digits)
+
+
+def choice_effects(table: pd.DataFrame, estimate: Key, choices: list[str]) -> pd.DataFrame:
+    """For each choice and value: runs, median/min/max of the estimate; `spread` = range of the medians."""
+    runs = _usable(table, estimate)
+    rows = []
+    for choice in choices:
+        if choice not in runs.columns:
+            continue
+        medians = runs.groupby(choice, dropna=False)["_est"].median()
+        for value, group in runs.groupby(choice, dropna=False)["_est"]:
+            rows.append({"choice": choice, "value": value, "runs": len(group), "median": group.median(),
+                         "min": group.min(), "max": group.max(), "spread": medians.max() - medians.min()})
+    return pd.DataFrame(rows, columns=["choice", "value", "runs", "median", "min", "max", "spread"])

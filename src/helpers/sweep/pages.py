@@ -38,17 +38,35 @@ def robustness_notebook(slug: str, title: str, intro: str, reading: str, estimat
             "choices = list((stored.provenance[\"grid\"].get(\"grid\") or {}))\n"
             "args = dict(estimate=spec[\"estimate\"], ci_low=spec.get(\"ci_low\"), ci_high=spec.get(\"ci_high\"),\n"
             "            se=spec.get(\"se\"), baseline=spec.get(\"baseline\"))\n"
+            "reference = spec.get(\"reference\", 0.0)\n"
             "fig = specification_curve(stored.table, choices=choices, ylabel=spec.get(\"label\"),\n"
-            "                          reference=spec.get(\"reference\", 0.0), labels=spec.get(\"labels\"), **args)\n"
+            "                          reference=reference, labels=spec.get(\"labels\"), **args)\n"
             f"glue_figure(\"{key}.speccurve.figure\", fig)\n"
-            "summary = curve_summary(stored.table, reference=spec.get(\"reference\", 0.0), **args)\n"
+            "summary = curve_summary(stored.table, reference=reference, **args)\n"
             "for name, value in summary.as_dict().items():\n"
-            f"    glue(f\"{key}.curve.{{name}}\", value if value is not None else float(\"nan\"), display=False)\n"
+            "    value = float(\"nan\") if value is None else value\n"
+            "    value = 100 * value if name.startswith(\"share\") else value  # shares in percent\n"
+            f"    glue(f\"{key}.curve.{{name}}\", value, display=False)\n"
             f"glue(\"{key}.curve.stale\", \"changed since\" if stored.stale else \"unchanged since\", display=False)"),
         nbformat.v4.new_markdown_cell(
             f"```{{glue:figure}} {key}.speccurve.figure\n:name: fig-{slug.replace('_', '-')}-speccurve\n\n"
-            f"Specification curve: {estimate_label} in each run of the stored sweep (dot; bar: its interval), "
-            "sorted; the marks below show each run's choices. The baseline specification is in red.\n```"),
+            f"Specification curve: {estimate_label} in each run of the stored sweep (dot; bar: its interval where "
+            "the notebook reports one), sorted; the marks below show each run's choices. The baseline "
+            "specification is in red.\n```"),
+        nbformat.v4.new_code_cell(
+            "from helpers.report.speccurve import choice_effects\n\n"
+            "effects = choice_effects(stored.table, args[\"estimate\"], choices)\n"
+            "spreads = effects.groupby(\"choice\", sort=False)[\"spread\"].first().sort_values(ascending=False)\n"
+            "top = effects[effects.choice == spreads.index[0]].sort_values(\"median\")\n"
+            f"glue(\"{key}.choices.top\", spreads.index[0], display=False)\n"
+            f"glue(\"{key}.choices.top_spread\", float(spreads.iloc[0]), display=False)\n"
+            f"glue(\"{key}.choices.top_low_value\", str(top.value.iloc[0]), display=False)\n"
+            f"glue(\"{key}.choices.top_low\", float(top[\"median\"].iloc[0]), display=False)\n"
+            f"glue(\"{key}.choices.top_high_value\", str(top.value.iloc[-1]), display=False)\n"
+            f"glue(\"{key}.choices.top_high\", float(top[\"median\"].iloc[-1]), display=False)\n"
+            f"glue(\"{key}.choices.others_spread\", float(spreads.iloc[1:].max()) if len(spreads) > 1 else 0.0,\n"
+            "     display=False)\n"
+            "effects.round(3)"),
         nbformat.v4.new_code_cell(
             "from helpers.report.speccurve import curve_table\n\n"
             "curve_table(stored.table, choices=choices, **{k: v for k, v in args.items() if k != \"baseline\"})"),
