@@ -350,3 +350,18 @@ def robustness_table(p, kind: str, variants: dict | None = None, scenarios=(1, 2
                       "ratio S5": tab.loc[5, "ratio_proportional"],
                       "largest coalition loser S5": tab.loc[5, "largest_coalition_loser"]}
     return pd.DataFrame(rows).T
+
+
+def seed_variation(p, kind: str, seeds=(1, 2, 3, 4, 5)) -> pd.DataFrame:
+    """Headline statistics across draws of the synthetic product level (how much of a result is the draw)."""
+    rows = {}
+    coalition = list(getattr(p, "coalition", DEFAULTS["coalition"]))
+    for seed in seeds:
+        tab = sc.summary_table(scenario_runs(p, kind, seed=seed), coalition)
+        h = sc.headlines(tab)
+        rows[seed] = {k: h[k] for k in ("russia_loss_s5", "s5_over_s4", "s5_over_s2", "ratio_proportional_min",
+                                        "ratio_proportional_max", "russia_over_baltics_s5", "ordering_holds",
+                                        "coordination_ge_expansion", "baltics_largest_s5")}
+    out = pd.DataFrame(rows).T
+    out.index.name = "seed"
+    return out
