@@ -6,6 +6,7 @@ Notebooks call: ``defaults()``/``PARAMETERS``, ``choose(p)``, ``analysis_frame(p
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from types import SimpleNamespace
 
 import numpy as np
@@ -105,11 +106,17 @@ def row_lag_same_year_share(frame: pd.DataFrame) -> float:
     return float((prev == srt["year"]).mean())
 
 
-def _recompute_reciprocity(frame: pd.DataFrame, p, year_offset: int = 0) -> pd.DataFrame:
-    cases = _network_cases(p.network_cases)
+@lru_cache(maxsize=4)
+def _network_matrices(network_cases: str, measure: str):
+    cases = _network_cases(network_cases)
     years = range(1960, 2014)
-    comp = dm.reciprocity_matrices(dm.cumulative_networks(cases, years, "compliance"), p.reciprocity_measure)
-    sanc = dm.reciprocity_matrices(dm.cumulative_networks(cases, years, "sanction"), p.reciprocity_measure)
+    comp = dm.reciprocity_matrices(dm.cumulative_networks(cases, years, "compliance"), measure)
+    sanc = dm.reciprocity_matrices(dm.cumulative_networks(cases, years, "sanction"), measure)
+    return comp, sanc
+
+
+def _recompute_reciprocity(frame: pd.DataFrame, p, year_offset: int = 0) -> pd.DataFrame:
+    comp, sanc = _network_matrices(p.network_cases, p.reciprocity_measure)
     shifted = frame.assign(year=frame["year"] + year_offset)
     return pd.DataFrame({"uData": dm.sender_means(shifted, comp),
                          "SuData2": dm.sender_means(shifted, sanc, transpose=True)}, index=frame.index)
@@ -419,7 +426,7 @@ LOW_HIGH_COLOURS = {"low": "#F8766D", "high": "#00BFC4"}   # ggplot defaults use
 
 def figure_network(year: int = 1984, seed: int = 12345):
     """Figure 1: the sanction network of cases active in ``year`` (archive ``smatList``), isolates
-    dropped, Fruchterman–Reingold layout; node colour from the capital's latitude/longitude ranks."""
+    dropped, Kamada–Kawai layout (seeded start); node colour from the capital's latitude/longitude ranks."""
     import matplotlib.pyplot as plt
     import networkx as nx
     from helpers.data import load
@@ -437,7 +444,7 @@ def figure_network(year: int = 1984, seed: int = 12345):
     lng = pd.Series([caps["lng"].get(cow.get(n, n), np.nan) for n in nodes], index=nodes)
     r1, r2 = lat.rank(pct=True).fillna(0.5), lng.rank(pct=True).fillna(0.5)
     colours = [(float(r1[n]), float(r2[n]), 0.0) for n in nodes]
-    pos = nx.spring_layout(G, seed=seed, k=1.2 / np.sqrt(max(G.number_of_nodes(), 1)), iterations=200)
+    pos = nx.kamada_kawai_layout(G.to_undirected(), pos=nx.spring_layout(G, seed=seed), weight=None)
     deg = pd.Series(dict(G.degree()))
     names = dm.country_names()
     labels = {n: names.get(n, str(n)) for n in nodes if deg[n] > deg.quantile(0.8)}
