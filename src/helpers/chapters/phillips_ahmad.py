@@ -103,14 +103,21 @@ def settings(**overrides) -> dict:
     return {**DEFAULTS, **overrides}
 
 
-def resolve_data_source(data_source: str):
-    """`auto` means the synthetic paper-scale world: the paper's own data (ITPD-E, DGD, GSDB) are not in the
-    mirror, and the real Yotov panel is a different exercise (one sector, 1986-2006) chosen explicitly."""
-    from helpers.data import choose_source
+AUTO_REASON = ("the paper's data (USITC ITPD-E sector flows, the Dynamic Gravity Dataset and GSDB sanctions) are not "
+               "in the offline mirror, so the paper's tables are rebuilt on the calibrated structural-gravity world")
 
-    if data_source == "real":
-        return choose_source("real", REAL_KEYS, generator=GENERATOR)
-    return choose_source("synthetic", REAL_KEYS, generator=GENERATOR, seed=DEFAULTS["seed"])
+
+def resolve_data_source(data_source: str, seed: int = 1, prefer_real: bool = False):
+    """`auto` means the synthetic paper-scale world (the paper's own data are not offline); the real Yotov
+    panel is a different exercise (one sector, 1986-2006), used when asked (`real`, or `prefer_real`)."""
+    from helpers.data import choose_source
+    from helpers.data.choose import DataChoice
+
+    if data_source == "real" or (prefer_real and data_source == "auto"):
+        return choose_source(data_source, REAL_KEYS, generator=GENERATOR, seed=seed)
+    if data_source == "synthetic":
+        return choose_source("synthetic", REAL_KEYS, generator=GENERATOR, seed=seed)
+    return DataChoice("synthetic", data_source, (), generator=GENERATOR, seed=seed, reason=AUTO_REASON)
 
 
 def sector_list(s: dict) -> tuple[str, ...]:
@@ -404,3 +411,315 @@ def _route_recovery(s: dict) -> pd.DataFrame:
     out["recovery"] = np.where((out["kind"] == "cell") & (out["injected"].abs() > 0),
                                out["dresid"] / out["injected"].where(out["injected"] != 0), np.nan)
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# tables and figures for the notebooks
+# ----------------------------------------------------------------------------------------------
+def glue_key(table: str, row: str, column: str) -> str:
+    clean = lambda s: "".join(ch if ch.isalnum() else "_" for ch in str(s).lower()).strip("_")
+    return f"{SLUG}.{clean(table)}.{clean(row)}.{clean(column)}"
+
+
+def _cell(b, se, p):
+    from helpers.methods.gravity import stars
+    return f"{b:.3g}{stars(p)} ({se:.3g})"
+
+
+def gravity_table(run: ChapterRun, period: str) -> pd.DataFrame:
+    """Tables 5-6 layout: ours (coef with stars, SE) by sector; for synthetic runs next to the true values
+    (= the paper's estimates), for real runs alone."""
+    cols = {}
+    pub = published()
+    table = "Table 6" if period.startswith("1995") else "Table 5"
+    for r in run.gravity:
+        if r.label["period"] != period:
+            continue
+        ours = {GRAVITY_LABELS.get(t, t): _cell(r.params[t], r.bse[t], r.pvalues[t]) for t in r.params.index}
+        ours["Adjusted pseudo R²"] = f"{r.stats['apr2']:.3f}"
+        ours["Observations"] = f"{r.nobs:,}"
+        cols[(r.label["sector"], "ours")] = ours
+        if run.kind == "synthetic":
+            p = pub[(pub.table == table) & (pub.column == r.label["sector"])].set_index("row")
+            cols[(r.label["sector"], "paper")] = {
+                GRAVITY_LABELS.get(t, "Adjusted pseudo R²" if t == "apr2" else t):
+                    f"{p.loc[t, 'estimate']:.3g}{p.loc[t, 'stars']}" for t in p.index}
+    out = pd.DataFrame(cols)
+    order = [GRAVITY_LABELS[v] for v in GRAVITY_LABELS if GRAVITY_LABELS[v] in out.index]
+    return out.reindex(order + ["Adjusted pseudo R²", "Observations"]).fillna("")
+
+
+def recovery_summary(run: ChapterRun) -> pd.DataFrame:
+    """Synthetic runs: estimate minus truth in SEs, per coefficient over all sector x period fits."""
+    rows = []
+    for r in run.gravity:
+        truth = run.truth.loc[(r.label["sector"], r.label["period"])]
+        for t in r.params.index:
+            rows.append({"term": t, "z": (r.params[t] - truth[t]) / r.bse[t], "dev": r.params[t] - truth[t]})
+    d = pd.DataFrame(rows)
+    return d.groupby("term").agg(fits=("z", "size"), mean_dev=("dev", "mean"), max_abs_dev=("dev", lambda v: v.abs().max()),
+                                 share_within_2se=("z", lambda v: (v.abs() <= 2).mean())).round(3)
+
+
+def _year_panel(run, value="resid"):
+    return run.resid.dropna(subset=[value])
+
+
+def figure_median_2022(run: ChapterRun):
+    import matplotlib.pyplot as plt
+    last = int(run.resid["year"].max())
+    d = run.resid[run.resid["year"] == last]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    for ax, value, title in ((axes[0], "resid", "(a) residual value"), (axes[1], "ratio", "(b) residual / trade")):
+        med = d.groupby("sector")[value].median().reindex(sector_list(run.settings))
+        ax.barh(med.index, med.values)
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_title(f"{title}, {last}")
+        ax.invert_yaxis()
+    axes[1].set_yticklabels([])
+    fig.tight_layout()
+    return fig
+
+
+def figure_median_yearly(run: ChapterRun):
+    import matplotlib.pyplot as plt
+    from helpers.methods.gravity import median_series
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, value, title in ((axes[0], "resid", "(a) value"), (axes[1], "ratio", "(b) fraction of bilateral trade")):
+        m = median_series(run.resid, ["year"], value=value, band=run.settings["band"])
+        ax.plot(m["year"], m["median"], marker="o", ms=3, label="median")
+        if run.settings["band"] == "boot_median":
+            ax.fill_between(m["year"], m["low"], m["high"], alpha=0.25, label="95% CI of the median")
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def median_by_year(run: ChapterRun, value: str = "resid") -> pd.DataFrame:
+    from helpers.methods.gravity import median_series
+    return median_series(run.resid, ["year"], value=value, band=run.settings["band"])
+
+
+def figure_median_by_sector(run: ChapterRun):
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, value, title in ((axes[0], "resid", "(a) value"), (axes[1], "ratio", "(b) fraction of bilateral trade")):
+        m = run.resid.dropna(subset=[value]).groupby(["sector", "year"])[value].median().unstack(0)
+        m.plot(ax=ax, lw=1.2, legend=False)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_title(title)
+    axes[1].legend(fontsize=7, ncol=2, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def us_median_ratio(run: ChapterRun, reporter: str = "USA") -> pd.DataFrame:
+    d = run.resid[run.resid["exporter"] != run.resid["importer"]]
+    out = {}
+    for flow, col in (("imports", "importer"), ("exports", "exporter")):
+        out[flow] = d[d[col] == reporter].groupby(["sector", "period"])["ratio"].median().unstack("period")
+    return pd.concat(out, axis=1)
+
+
+def figure_us_median_ratio(run: ChapterRun, reporter: str = "USA"):
+    import matplotlib.pyplot as plt
+    t = us_median_ratio(run, reporter)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for ax, flow in zip(axes, ("imports", "exports")):
+        t[flow].plot.barh(ax=ax)
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_title(f"({'a' if flow == 'imports' else 'b'}) {reporter} {flow}")
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return fig
+
+
+RATIO_FLOOR = -3.0     # the ratio is <= 1 but unbounded below: tiny flows would flatten the plot
+
+
+def partners(run: ChapterRun, wanted) -> list:
+    have = set(run.resid["exporter"])
+    return [c for c in wanted if c in have]
+
+
+def figure_partner_series(run: ChapterRun, reporter: str, wanted, flow: str, title: str):
+    import matplotlib.pyplot as plt
+    from helpers.methods.gravity import partner_series
+    s = partner_series(run.resid, reporter, partners(run, wanted), flow=flow, min_trade=run.settings["min_trade_ratio"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, value, sub in ((axes[0], "resid", "unexplained value"), (axes[1], "ratio", "unexplained / trade")):
+        s.pivot(index="year", columns="partner", values=value).plot(ax=ax, lw=1.4)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_title(f"{title}: {sub}")
+        if value == "ratio" and s["ratio"].min() < RATIO_FLOOR:
+            ax.set_ylim(RATIO_FLOOR, 1.05)
+            ax.set_title(f"{title}: {sub} (axis cut at {RATIO_FLOOR})")
+    fig.tight_layout()
+    return fig, s
+
+
+def russia_2021_2022(run: ChapterRun, wanted=("CHN", "IND", "KAZ", "DEU", "FRA", "POL", "GBR", "TUR", "BLR", "ARM",
+                                              "ITA", "ESP", "UKR", "USA")) -> pd.DataFrame:
+    from helpers.methods.gravity import partner_series
+    s = partner_series(run.resid, "RUS", partners(run, wanted), flow="exports", min_trade=run.settings["min_trade_ratio"])
+    s = s[s["year"].isin([2021, 2022])]
+    return s.pivot(index="partner", columns="year", values=["resid", "ratio"])
+
+
+def figure_russia(run: ChapterRun):
+    import matplotlib.pyplot as plt
+    t = russia_2021_2022(run)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    t["resid"].plot.bar(ax=axes[0])
+    t["ratio"].plot.bar(ax=axes[1])
+    axes[0].set_title("Russia's unexplained exports (value)")
+    axes[1].set_title("Russia's unexplained exports / trade")
+    for ax in axes:
+        ax.axhline(0, color="k", lw=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def figure_outliers(run: ChapterRun, reporter: str, flow: str, value: str = "resid"):
+    import matplotlib.pyplot as plt
+    from helpers.methods.gravity import decile_outliers
+    d = decile_outliers(run.resid, reporter, flow=flow, value=value)
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.25 * len(d))))
+    colors = ["#1b4f72" if g == "top" else "#c0392b" for g in d["group"]]
+    ax.barh(d["partner"], d[value], color=colors)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.invert_yaxis()
+    ax.set_title(f"{reporter} {flow}, {int(run.resid['year'].max())}: top (blue) and bottom (red) decile")
+    fig.tight_layout()
+    return fig, d
+
+
+def stage2_table(run: ChapterRun, period: str, results: list | None = None) -> pd.DataFrame:
+    """Tables 9-10 layout: coefficient with stars and (SE) by sector; dropped terms shown as such."""
+    cols = {}
+    for r in (results or run.stage2):
+        if r.label["period"] != period:
+            continue
+        col = {}
+        for t in GEO_TERMS:
+            col[GEO_LABELS[t]] = _cell(r.params[t], r.bse[t], r.pvalues[t]) if t in r.params else "(collinear)"
+        col["Observations"] = f"{r.nobs:,}"
+        cols[r.label["sector"]] = col
+    return pd.DataFrame(cols)
+
+
+def counts_table(run: ChapterRun, period: str, results: list | None = None) -> pd.DataFrame:
+    """Tables 1-2: our sign/significance counts (10% level) next to the paper's."""
+    from helpers.methods.gravity import count_signs
+    res = [r for r in (results or run.stage2) if r.label["period"] == period]
+    ours = count_signs(res, GEO_TERMS)
+    pub = published()
+    table = "Table 2" if period.startswith(("1995", "1986")) else "Table 1"
+    p = pub[pub.table == table].pivot(index="row", columns="column", values="estimate")
+    out = pd.concat({"ours": ours[["pos_sig", "neg_sig", "not_sig", "dropped"]],
+                     "paper": p.reindex(list(GEO_TERMS))[["pos_sig", "neg_sig", "not_sig"]]}, axis=1)
+    out.index = [GEO_LABELS[t] for t in out.index]
+    return out
+
+
+def sanc_across_specifications(run: ChapterRun) -> pd.DataFrame:
+    """Warning 4: the Sanc coefficient (t) under the paper's specification and the alternatives."""
+    s = run.settings
+    specs = {
+        "paper: OLS level resid + log(trade)": dict(estimator="ols_levels", control_log_trade=True),
+        "OLS level resid, no log(trade)": dict(estimator="ols_levels", control_log_trade=False),
+        "OLS ratio resid + log(trade)": dict(estimator="ols_ratio", control_log_trade=True),
+        "OLS ratio resid, no log(trade)": dict(estimator="ols_ratio", control_log_trade=False),
+        "one-step PPML (gravity + geopolitics)": dict(estimator="ppml_onestep"),
+        "one-step PPML, international pairs": dict(estimator="ppml_onestep", sample="international_only"),
+    }
+    rows = []
+    for name, kw in specs.items():
+        for r in second_stage(run.resid, run.geo, s, **kw):
+            if "Sanc" in r.params:
+                rows.append({"specification": name, "sector": r.label["sector"], "period": r.label["period"],
+                             "Sanc": r.params["Sanc"], "t": r.tvalues["Sanc"]})
+    return pd.DataFrame(rows)
+
+
+def sanc_identification(run: ChapterRun) -> pd.DataFrame:
+    """Warning 3: pairs whose Sanc variation survives the FE = pairs where both countries are sanctioned."""
+    cy = run.country_year
+    s = cy[cy["sanctioned"] == 1]
+    rows = []
+    for year, g in s.groupby("year"):
+        k = len(g)
+        rows.append({"year": year, "sanctioned countries": k, "both-sanctioned international pairs": k * (k - 1),
+                     "sanctioned domestic flows": k})
+    return pd.DataFrame(rows)
+
+
+def median_mechanics(run: ChapterRun) -> pd.DataFrame:
+    """Warning 1: yearly medians of the level residual next to the scale-free relative residual."""
+    d = run.resid
+    out = d.groupby("year").agg(level_median=("resid", "median"), relative_median=("relative", "median"),
+                                share_positive=("resid", lambda v: (v > 0).mean()),
+                                mean_resid=("resid", "mean"), median_trade=("trade", "median"))
+    return out
+
+
+SCORE_TERMS = ("ln_dist", "contig", "fta", "dom")
+RECOVERY_K = 3
+
+
+def build_scorecard(run: ChapterRun, quick: bool = False):
+    """Synthetic: recovery of the generator's truth (= the paper's Tables 5-6) and of the injected routes;
+    real (Yotov panel, if available): the paper's qualitative claims (spec §8). Sanctions magnitudes
+    (Tables 9-10) are not reproducible offline."""
+    from helpers.data import DataUnavailable
+    from helpers.report import scorecard
+
+    card = scorecard.Scorecard(SLUG, data_source=run.kind)
+    if run.kind == "synthetic":
+        for r in run.gravity:
+            table = "Table 6" if r.label["period"].startswith("1995") else "Table 5"
+            for t in SCORE_TERMS:
+                card.record(table, t, r.label["sector"], r.params[t], "recovery", se=float(r.bse[t]), k=RECOVERY_K,
+                            note="method check on synthetic data (truth = the paper's estimate)")
+        if not quick:
+            routes = route_recovery(**{**run.settings, "data_source": "synthetic"})
+            cells = routes[(routes["kind"] == "cell") & (routes["injected"].abs() > 1.0)]
+            hd = cells[cells["role"] == "hub->destination"]["recovery"]
+            card.record("Section 8", "rerouting", "VNM/KHM after 2018", hd.min(), "qualitative",
+                        holds=bool((hd >= 0.8).all()),
+                        note="method check: injected re-routing recovered in the paired design (min Δresid/injected >= 0.8)")
+            pl = routes[routes["kind"] == "placebo"]["dresid"].abs().max()
+            card.record("Section 8", "mexico", "no pattern", pl, "qualitative", holds=bool(pl == 0),
+                        note="method check: placebo route CHN->MEX->USA leaves residuals unchanged (max |Δresid| = 0)")
+        for table, period in (("Table 9", "2010-2022"), ("Table 10", "1995-2009")):
+            for sector in sector_list(run.settings):
+                card.unavailable(table, "Sanc", sector, reason="ITPD-E flows and GSDB sanctions are not offline; "
+                                 "the synthetic effect is in log points, not USD m")
+    try:
+        real = run if run.kind == "real" else run_chapter(**{**run.settings, "data_source": "real"})
+    except DataUnavailable:
+        return card
+    card.data_source = "real"
+    note = "Yotov et al. panel 1986-2006 (method application, not the paper's data)"
+    dist = pd.Series({r.label["period"]: r.params["ln_dist"] for r in real.gravity})
+    dist_p = pd.Series({r.label["period"]: r.pvalues["ln_dist"] for r in real.gravity})
+    card.record("Section 8", "ln_dist_max", "all regressions", dist.max(), "qualitative",
+                holds=bool((dist < 0).all() and (dist_p < 0.01).all()), note=note + "; largest elasticity, all p < 0.01")
+    dom = pd.Series({r.label["period"]: r.params["dom"] for r in real.gravity})
+    card.record("Section 8", "dom_min", "all regressions", dom.min(), "qualitative", holds=bool((dom > 0).all()),
+                note=note + "; positive in every regression")
+    apr2 = pd.Series([r.stats["apr2"] for r in real.gravity])
+    card.record("Section 8", "apr2_min", "all regressions", apr2.min(), "band", lo=0.929, hi=0.988, note=note)
+    lvl = median_by_year(real, "resid").set_index("year")["median"]
+    card.record("Section 8", "median_negative", "share of years", float((lvl < 0).mean()), "qualitative",
+                holds=bool((lvl < 0).all()), note=note)
+    slope = float(np.polyfit(lvl.index.to_numpy(float), lvl.to_numpy(), 1)[0])
+    card.record("Section 8", "median_trend", "sign of slope", slope, "qualitative", holds=slope < 0,
+                note=note + "; OLS slope of the yearly median")
+    for r, period in zip(real.stage2, ("1995-2009", "2010-2022")):
+        if "Sanc" in r.params:
+            card.record("Section 8", "sanc_negative", period, r.params["Sanc"], "qualitative",
+                        holds=bool(r.params["Sanc"] < 0 and r.pvalues["Sanc"] < 0.10),
+                        note=note + f"; real period {r.label['period']} stands in; TIES total embargoes")
+    return card
