@@ -107,8 +107,9 @@ def analysis_panel(p) -> pd.DataFrame:
     """Levels panel (Table 1 sample) with ``d_log_cdu`` and ``in_diff_sample`` (Table 2 sample)."""
     if p.year_end <= p.year_start:
         raise ValueError(f"year_end ({p.year_end}) must be after year_start ({p.year_start}).")
-    panel = _panel(p.seed, p.truth_model, p.dv_mode, p.prox_normalisation, p.ally_coding,
-                   tuple(p.sanction_exclude_types), p.year_start, p.year_end)
+    panel = cached("panel", p, lambda: _panel(p.seed, p.truth_model, p.dv_mode, p.prox_normalisation,
+                                              p.ally_coding, tuple(p.sanction_exclude_types), p.year_start,
+                                              p.year_end), keys=_PANEL_KEYS)
     if p.quick:
         keep = np.random.default_rng(p.seed).random(panel.dyad.max() + 1) < QUICK_DYAD_SHARE
         panel = panel[keep[panel.dyad.to_numpy()]].reset_index(drop=True)
@@ -296,8 +297,9 @@ def figure2(effects: pd.DataFrame):
         ax.invert_yaxis()
         ax.set_title(m)
         ax.set_xlabel("% change in CDU exports (ally: 0→1; others: +1 SD)")
-    axes[0][0].legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=2, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
@@ -338,6 +340,12 @@ def hypothesis_verdicts(r, alpha: float = 0.05) -> pd.DataFrame:
             add(h, v, sign * P[v] > 0 and pv[v] < alpha, inter in P.index and sign * P[inter] > 0,
                 f"β {'<' if sign < 0 else '>'} 0 (p<.05); stronger under sanction: β_S× {'<' if sign < 0 else '>'} 0")
     return pd.DataFrame(rows).set_index("hypothesis")
+
+
+def verdict_table(columns: dict) -> pd.DataFrame:
+    """Side-by-side verdict columns; a hypothesis a source cannot test is marked so."""
+    out = pd.concat({k: v["verdict"] for k, v in columns.items()}, axis=1)
+    return out.reindex([f"H{i}" for i in range(1, 7)]).fillna("not testable (no export-control data)")
 
 
 def paper_verdicts(model: str = "M3") -> pd.DataFrame:
@@ -470,28 +478,32 @@ _CODE_FILES = ("chapters/zeng_peterson.py", "synth/zeng_peterson.py", "data/zeng
                "methods/networks.py")
 
 
-def _cache_key(kind: str, p) -> str:
+_PANEL_KEYS = ("seed", "truth_model", "dv_mode", "prox_normalisation", "ally_coding", "sanction_exclude_types",
+               "year_start", "year_end")
+
+
+def _cache_key(kind: str, p, keys=None) -> str:
     import hashlib
     import json
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(kind.encode())
-    h.update(json.dumps({k: getattr(p, k) for k in sorted(BASELINE) if hasattr(p, k)}, sort_keys=True,
+    h.update(json.dumps({k: getattr(p, k) for k in sorted(keys or BASELINE) if hasattr(p, k)}, sort_keys=True,
                         default=str).encode())
     for f in _CODE_FILES:
         h.update((root / f).read_bytes())
     return h.hexdigest()[:24]
 
 
-def cached(kind: str, p, compute):
+def cached(kind: str, p, compute, keys=None):
     """``compute()`` once per (kind, parameters, code); later notebooks load the pickle."""
     import pickle
 
     from helpers import paths
 
     folder = paths.cache_dir().parent / SLUG
-    path = folder / f"{kind}-{_cache_key(kind, p)}.pkl"
+    path = folder / f"{kind}-{_cache_key(kind, p, keys)}.pkl"
     if path.exists():
         with open(path, "rb") as fh:
             return pickle.load(fh)

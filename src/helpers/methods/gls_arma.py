@@ -317,7 +317,7 @@ class _Profile:
             return 1e300
         try:
             return -self.solve(u)["ll"]
-        except np.linalg.LinAlgError:
+        except (np.linalg.LinAlgError, GLSARMAError):  # numerically singular near the unit circle
             return 1e300
 
 
@@ -454,10 +454,16 @@ def _gls_arma(data, y, x, group, time, *, p, q, method, correlation_index, add_c
     converged = True
     if n_arma:
         # central-difference gradients: forward differences are too noisy when |ll| is large
-        res = optimize.minimize(prof.negll, u0, method="BFGS", jac="3-point",
-                                options={"gtol": tol, "maxiter": 200, "finite_diff_rel_step": 1e-6})
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = optimize.minimize(prof.negll, u0, method="BFGS", jac="3-point",
+                                    options={"gtol": tol, "maxiter": 200, "finite_diff_rel_step": 1e-6})
         u = res.x
         converged = bool(res.success or np.max(np.abs(res.jac)) < 10 * tol)
+        if not np.isfinite(res.fun) or res.fun >= 1e299 or not np.all(np.isfinite(u)):
+            # BFGS strayed to the edge of the stationary region: derivative-free fallback
+            res = optimize.minimize(prof.negll, u0, method="Nelder-Mead",
+                                    options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 2000})
+            u, converged = res.x, bool(res.success)
         if not np.isfinite(prof.negll(u)):
             raise GLSARMAError("the ARMA likelihood optimisation failed (non-finite log-likelihood).")
     else:
