@@ -109,3 +109,13 @@ def test_choice_effects_find_the_choice_that_moves_the_estimate():
     spread = effects.groupby("choice")["spread"].first()
     assert spread["a"] == pytest.approx(10.0) and spread["b"] == pytest.approx(0.2)
     assert effects.loc[(effects.choice == "a") & (effects.value == 1), "median"].item() == pytest.approx(10.1)
+
+
+def test_verdict_says_what_survives():
+    from helpers.report.speccurve import CurveSummary
+
+    base = dict(n_runs=4, n_ok=4, baseline=1.0, low=0.5, median=1.0, high=2.0)
+    assert "changes sign in 25%" in CurveSummary(**base, share_same_sign=0.75, share_excluding_reference=0.5).verdict()
+    assert "excludes zero in every one" in CurveSummary(**base, share_same_sign=1.0,
+                                                        share_excluding_reference=1.0).verdict()
+    assert "includes zero in 50%" in CurveSummary(**base, share_same_sign=1.0, share_excluding_reference=0.5).verdict()

@@ -147,6 +147,17 @@ class CurveSummary:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def verdict(self) -> str:
+        """One clause on what survives, for the page's reading."""
+        if self.share_same_sign < 1:
+            return (f"changes sign in {round(100 * (1 - self.share_same_sign))}% of the specifications")
+        if self.share_excluding_reference is None:
+            return "keeps its sign in every specification"
+        if self.share_excluding_reference == 1:
+            return "keeps its sign in every specification, and its 95% interval excludes zero in every one"
+        return (f"keeps its sign in every specification, but its 95% interval includes zero in "
+                f"{round(100 * (1 - self.share_excluding_reference))}% of them")
+
 
 def curve_summary(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None,
                   baseline: dict[str, Any] | None = None, reference: float = 0.0, se: Key = None) -> CurveSummary:

@@ -47,6 +47,7 @@ def robustness_notebook(slug: str, title: str, intro: str, reading: str, estimat
             "    value = float(\"nan\") if value is None else value\n"
             "    value = 100 * value if name.startswith(\"share\") else value  # shares in percent\n"
             f"    glue(f\"{key}.curve.{{name}}\", value, display=False)\n"
+            f"glue(\"{key}.curve.verdict\", summary.verdict(), display=False)\n"
             f"glue(\"{key}.curve.stale\", \"changed since\" if stored.stale else \"unchanged since\", display=False)"),
         nbformat.v4.new_markdown_cell(
             f"```{{glue:figure}} {key}.speccurve.figure\n:name: fig-{slug.replace('_', '-')}-speccurve\n\n"
