@@ -68,7 +68,7 @@ class FWParams:
     # --- augmented model (Alessandria-Choi-Ruhl import-weight shifter) ----------------------------
     rho_g: float = 0.71          # quarterly persistence (fn 24: 0.25 ** 0.25)
     nu_g: float = 0.0            # 0 = benchmark model
-    abs_smoothing: float = 1e-6  # |x| ~ sqrt(x^2 + eps^2) - eps
+    abs_smoothing: float = 1e-4  # |x| ~ sqrt(x^2 + eps^2) - eps (spec: 1e-6; 1e-4 converges faster)
     # labour endowments: pure units normalisation (L_SC = 1, others by GDP share)
     L: tuple = field(default=(1.0, 0.019 / 0.579, 0.402 / 0.579))
 

@@ -89,19 +89,21 @@ def sparse_jacobian(fun, X, F0, h=1e-7):
     return sp.csc_matrix((vals, (rows, cols)), shape=(nres * T, nvar * T))
 
 
-def _newton_path(fun, X, *, name, tol, maxit):
+def _newton_path(fun, X, *, name, tol, maxit, chord_rate=0.5):
     """Newton on the stacked path. The sparse LU is reused across iterations (chord steps) while
-    each step cuts the residual at least tenfold, and refreshed otherwise."""
+    each step cuts the residual by at least `chord_rate`, and refreshed otherwise; `maxit` bounds
+    the number of Jacobians, 6 * maxit the number of steps."""
     F = fun(X)
     err = np.max(np.abs(F))
-    it = 0
+    it = steps = 0
     lu = None
-    while err > tol and it < maxit:
-        it += 1
+    while err > tol and it <= maxit and steps < 6 * maxit:
+        steps += 1
         if lu is None:
+            it += 1
             J = sparse_jacobian(fun, X, F)
             try:
-                lu = splu(J)
+                lu = splu(J, permc_spec="NATURAL")
             except RuntimeError as e:
                 raise FWSolverError(f"{name}: singular stacked Jacobian (max|residual|={err:.3e})") from e
             fresh = True
@@ -125,7 +127,7 @@ def _newton_path(fun, X, *, name, tol, maxit):
         if errn >= err:          # a stale Jacobian failed: refresh and retry
             lu = None
             continue
-        if errn > 0.1 * err:
+        if errn > chord_rate * err:
             lu = None
         X, F, err = Xn, Fn, errn
     return X, F, err, it
