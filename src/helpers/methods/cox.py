@@ -77,6 +77,19 @@ def _risk_sets(start, stop, event, ties: str) -> _RiskSets:
     return _RiskSets(times, at_risk, deaths, d, frac, mask)
 
 
+def _second_moment(indicator: sparse.csr_matrix, X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per event time k: sum over rows i with indicator[k, i] of w_i x_i x_i' (one small GEMM per time)."""
+    K, p = indicator.shape[0], X.shape[1]
+    out = np.zeros((K, p, p))
+    ptr, idx = indicator.indptr, indicator.indices
+    for k in range(K):
+        rows = idx[ptr[k]:ptr[k + 1]]
+        if rows.size:
+            Xk = X[rows]
+            out[k] = (Xk * w[rows, None]).T @ Xk
+    return out
+
+
 def _moments(rs: _RiskSets, X: np.ndarray, beta: np.ndarray, ties: str, need_info=True):
     """Log partial likelihood, score and information at beta, plus per-(k, l) pieces."""
     eta = X @ beta
@@ -98,10 +111,8 @@ def _moments(rs: _RiskSets, X: np.ndarray, beta: np.ndarray, ties: str, need_inf
     score = death_x.sum(0) - np.einsum("kl,klp->p", mult, mean)
     info = None
     if need_info:
-        XX = X[:, :, None] * X[:, None, :]
-        p = X.shape[1]
-        S2 = (rs.at_risk @ (w[:, None] * XX.reshape(len(w), -1))).reshape(-1, p, p)
-        D2 = (rs.deaths @ (w[:, None] * XX.reshape(len(w), -1))).reshape(-1, p, p)
+        S2 = _second_moment(rs.at_risk, X, w)
+        D2 = _second_moment(rs.deaths, X, w)
         M2 = (S2[:, None] - rs.frac[..., None, None] * D2[:, None]) / denom[..., None, None]
         V = M2 - mean[..., :, None] * mean[..., None, :]
         info = np.einsum("kl,klpq->pq", mult, V)
@@ -348,9 +359,8 @@ def cox_zph(res: CoxResults, transform: str = "km") -> ZphResults:
     resid_k = death_x - np.einsum("kl,klp->kp", mult, mean)                 # (K, p)
     # information per time
     w, denom = m["w"], m["denom"]
-    XX = X[:, :, None] * X[:, None, :]
-    S2 = (rs.at_risk @ (w[:, None] * XX.reshape(len(w), -1))).reshape(-1, p, p)
-    D2 = (rs.deaths @ (w[:, None] * XX.reshape(len(w), -1))).reshape(-1, p, p)
+    S2 = _second_moment(rs.at_risk, X, w)
+    D2 = _second_moment(rs.deaths, X, w)
     M2 = (S2[:, None] - rs.frac[..., None, None] * D2[:, None]) / denom[..., None, None]
     Vk = np.einsum("kl,klpq->kpq", mult, M2 - mean[..., :, None] * mean[..., None, :])
     I11 = Vk.sum(0)
