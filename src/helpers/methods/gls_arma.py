@@ -298,10 +298,14 @@ class _Profile:
         C, logdet_R = self.crossprod(u)
         C = 0.5 * (C + C.T)
         Cxx, cxy, cyy = C[:-1, :-1], C[:-1, -1], C[-1, -1]
+        scale = np.sqrt(np.clip(np.diag(Cxx), 1e-300, None))
         try:
             Lx = np.linalg.cholesky(Cxx)
+            Ls = np.linalg.cholesky(Cxx / np.outer(scale, scale))
         except np.linalg.LinAlgError as err:
             raise GLSARMAError("The design matrix is rank deficient (X'X is singular after whitening).") from err
+        if np.min(np.diag(Ls)) < 1e-7:
+            raise GLSARMAError("The design matrix is rank deficient (X'X is singular after whitening).")
         z = np.linalg.solve(Lx, cxy)
         beta = np.linalg.solve(Lx.T, z)
         rss = max(cyy - z @ z, 1e-300)
@@ -443,6 +447,7 @@ def _gls_arma(data, y, x, group, time, *, p, q, method, correlation_index, add_c
     spans, n_groups = _layout(gv, tint, np.column_stack([Xv, yv]))
     prof = _Profile(spans, len(yv), Xv.shape[1], p, q, method == "REML")
     n_arma = p + q
+    prof.solve(np.zeros(n_arma))  # OLS point: raises a clear error for a rank-deficient design
     if start is None or (isinstance(start, str) and start == "zero"):
         u0 = np.zeros(n_arma)  # nlme's default
     elif isinstance(start, str) and start == "moments":

@@ -1,0 +1,100 @@
+"""Zeng & Peterson chapter: real panel build, synthetic calibration and recovery, verdict rules, parameters."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import data
+from helpers.chapters import zeng_peterson as zp
+from helpers.data import zeng_peterson as zd
+from helpers.params import ParameterError, validate
+from helpers.synth import zeng_peterson as zs
+
+needs_mirror = pytest.mark.skipif(not data.mirror_folders(), reason="no BOOK_DATA_MIRROR folder (../shared/data/mirror)")
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return zp.analysis_panel(zp.defaults(quick=True))
+
+
+def test_regime_tables_are_consistent():
+    t = zd.regime_table()
+    assert set(t.regime) == set(zd.REGIMES)
+    assert t.join_year.between(1987, 2020).all()
+    assert not t.duplicated(["regime", "iso3"]).any()
+    m = zd.mecr_member(pd.Series(["IND", "IND", "USA", "CUB"]), pd.Series([2015, 2016, 1996, 2010]))
+    np.testing.assert_array_equal(m, [0, 1, 1, 0])  # India: MTCR 2016
+
+
+@needs_mirror
+def test_real_covariates_are_sane():
+    cov = zp._covariates("sample_max_each", "def_off_neu", zd.PAPER_EXCLUDED_TYPES, 1997, 2015)
+    assert zd.US_CCODE not in set(cov.exporter) | set(cov.importer)
+    assert (cov.exporter != cov.importer).all()
+    assert cov[["us_prox", "dyad_prox"]].stack().between(0, 1).all()
+    assert cov.year.min() == 1996 and cov.year.max() == 2015
+    by = cov.drop_duplicates(["exporter", "year"]).set_index(["exporter", "year"])
+    assert by.loc[(200, 2010), "ally"] == 1  # UK is a US ally
+    assert by.loc[(365, 2010), "ally"] == 0  # Russia is not (nonaggression pacts excluded)
+    sanctioned = cov.drop_duplicates(["importer", "year"]).set_index(["importer", "year"]).sanction
+    assert sanctioned.loc[(630, 2010)] == 1  # Iran
+    assert sanctioned.loc[(200, 2010)] == 0
+    assert cov.exporter.nunique() > 120
+
+
+@needs_mirror
+def test_synthetic_panel_calibration(panel):
+    full = zp.analysis_panel(zp.defaults())
+    assert abs(len(full) / zs.TARGET_LEVEL_ROWS - 1) < 0.005
+    assert abs(full.in_diff_sample.sum() / zs.TARGET_DIFF_ROWS - 1) < 0.01
+    assert abs((full.log_cdu == 0).mean() - zs.TARGET_ZERO_SHARE) < 0.005
+    assert full.groupby("ally").log_cdu.mean().diff().iloc[-1] > 0
+    assert full[["export_controls", "exp_int", "imp_int"]].stack().between(0, 1).all()
+    again = zs.make_panel(zp._covariates("sample_max_each", "def_off_neu", zd.PAPER_EXCLUDED_TYPES, 1997, 2015),
+                          seed=20240101)
+    pd.testing.assert_series_equal(again.d_log_cdu, full.d_log_cdu)
+
+
+@needs_mirror
+def test_gls_recovers_generator_truth(panel):
+    p = zp.defaults(quick=True, models=["M3"])
+    r = zp.fit_models(panel, p)["M3"]
+    truth = zs.true_coefficients("M3")
+    z = np.array([(r.params[t] - truth[t]) / r.bse[t] for t in truth if t != "const"])
+    assert np.mean(np.abs(z) < 2) >= 0.85  # ~95 % expected; allow sampling noise in a 15 % sample
+    assert abs(r.phi[0] - zs.ARMA_PHI) < 0.1 and abs(r.theta[0] - zs.ARMA_THETA) < 0.1
+
+
+def test_paper_verdicts_follow_the_rules():
+    v = zp.paper_verdicts("M3")
+    assert list(v.index) == ["H1", "H2", "H3", "H4", "H5", "H6"]
+    assert (v.verdict == "supported").all()  # the paper's own conclusions
+    fake = SimpleNamespace(params=pd.Series({"ally": -0.01, "sanction:ally": 0.0}),
+                           pvalues=pd.Series({"ally": 0.001, "sanction:ally": 0.9}),
+                           cov_params=lambda: pd.DataFrame(np.eye(2) * 1e-6, index=["ally", "sanction:ally"],
+                                                           columns=["ally", "sanction:ally"]))
+    assert zp.hypothesis_verdicts(fake).loc["H1", "main part holds"] == False  # noqa: E712
+
+
+def test_parameters_validate_with_clear_errors():
+    ok = validate({**zp.BASELINE}, zp.PARAMETERS)
+    assert ok.arma_p == 1
+    with pytest.raises(ParameterError) as err:
+        validate({**zp.BASELINE, "correlation_index": "lag", "dv_mode": "x"}, zp.PARAMETERS)
+    assert "correlation_index" in str(err.value) and "dv_mode" in str(err.value)
+    with pytest.raises(ValueError, match="truth_model"):
+        zs.true_coefficients("M9")
+
+
+def test_optional_loaders_fail_clearly(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not in the offline mirror"):
+        zd.load_cdu_trade(tmp_path / "cdu.csv")
+    chart = tmp_path / "chart.csv"
+    pd.DataFrame({"iso3": ["IND", "CHN", "IND"], "year": [1997, 1997, 1998], "NS1": [1, 1, 0], "NP1": [1, 0, 0]}).to_csv(chart, index=False)
+    c = zd.load_country_chart(chart)
+    assert c.set_index(["iso3", "year"]).export_controls.loc[("IND", 1997)] == 1.0
+    assert c.set_index(["iso3", "year"]).export_controls.loc[("CHN", 1997)] == 0.5
