@@ -487,23 +487,27 @@ def _breslow_survival_at(times, train_time, train_event, lp_train, lp_new):
 
 
 def _shell_sort_order(x: np.ndarray) -> np.ndarray:
-    """Permutation produced by R's ``rsort_xyz`` shell sort (survAUC's C sort), ties included."""
-    x = list(map(float, x))
-    idx = list(range(len(x)))
-    n = len(x)
+    """Permutation produced by R's ``rsort_xyz`` shell sort (survAUC's C sort), ties included.
+
+    Each pass with gap h is an insertion sort of every residue class mod h; insertion sort with a strict
+    comparison is stable, so a pass equals a stable sort of each class, done here with one lexsort.
+    """
+    vals = np.asarray(x, float).copy()
+    n = len(vals)
+    idx = np.arange(n)
     h = 1
     while h <= n // 9:
         h = 3 * h + 1
+    pos = np.arange(n)
     while h > 0:
-        for i in range(h, n):
-            v, iv = x[i], idx[i]
-            j = i
-            while j >= h and x[j - h] > v:
-                x[j], idx[j] = x[j - h], idx[j - h]
-                j -= h
-            x[j], idx[j] = v, iv
+        cls = pos % h
+        order = np.lexsort((pos, vals, cls))      # by class, then value, ties by current position
+        target = np.lexsort((pos, cls))           # the class's slots in increasing position
+        new_vals, new_idx = np.empty_like(vals), np.empty_like(idx)
+        new_vals[target], new_idx[target] = vals[order], idx[order]
+        vals, idx = new_vals, new_idx
         h //= 3
-    return np.array(idx)
+    return idx
 
 
 def survauc_cd_faithful(time, status, lp, time_new, lp_new, times):
