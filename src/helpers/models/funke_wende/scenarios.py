@@ -71,33 +71,33 @@ def ban_transition(p: FWParams, Gamma: float, reexports: bool = True, T: int = 1
         return r
 
 
-def figure4_runs(p: FWParams, gammas=GAMMAS, T: int = 1000) -> dict:
+def figure4_runs(p: FWParams, gammas=GAMMAS, T: int = 1000, end_tol: float = 1e-3) -> dict:
     """Figure 4: Gamma in `gammas` x with/without re-exports (benchmark model)."""
-    return {(G, rx): ban_transition(p, G, rx, T=T) for G in gammas for rx in (True, False)}
+    return {(G, rx): ban_transition(p, G, rx, T=T, end_tol=end_tol) for G in gammas for rx in (True, False)}
 
 
-def figure5_runs(p: FWParams, nus=(1.5, 3.0), gammas=GAMMAS, T: int = 1000) -> dict:
+def figure5_runs(p: FWParams, nus=(0.75, 1.5), gammas=GAMMAS, T: int = 1000, end_tol: float = 1e-3) -> dict:
     """Figure 5: augmented model for each nu_g; the larger nu_g starts from the smaller's path."""
     out = {}
     for G in gammas:
         guess = None
         for nu in sorted(nus):
-            r = ban_transition(p, G, True, T=T, nu_g=nu, guess=guess)
+            r = ban_transition(p, G, True, T=T, nu_g=nu, guess=guess, end_tol=end_tol)
             out[(G, nu)] = r
             guess = r.X
     return out
 
 
 def secondary_runs(p: FWParams, Gamma: float, tau_RX_up: float = 0.10, tau_z_up: float = 0.245,
-                   nu_g: float = 1.5, T: int = 1000) -> dict:
+                   nu_g: float = 1.5, T: int = 1000, end_tol: float = 1e-3) -> dict:
     """Figures 6-7: Gamma alone, with tau_RX raised by `tau_RX_up`, or tau_z by `tau_z_up`, all at t=1,
     in the augmented model (nu_g)."""
-    runs = {"Gamma only": ban_transition(p, Gamma, True, T=T, nu_g=nu_g)}
+    runs = {"Gamma only": ban_transition(p, Gamma, True, T=T, nu_g=nu_g, end_tol=end_tol)}
     g = runs["Gamma only"].X
     runs[f"tau_RX +{100 * tau_RX_up:g}%"] = ban_transition(
-        p, Gamma, True, T=T, nu_g=nu_g, tau_RX=p.tau_RX * (1 + tau_RX_up), guess=g)
+        p, Gamma, True, T=T, nu_g=nu_g, tau_RX=p.tau_RX * (1 + tau_RX_up), guess=g, end_tol=end_tol)
     runs[f"tau_z +{100 * tau_z_up:g}%"] = ban_transition(
-        p, Gamma, True, T=T, nu_g=nu_g, tau_z=p.tau_z * (1 + tau_z_up), guess=g)
+        p, Gamma, True, T=T, nu_g=nu_g, tau_z=p.tau_z * (1 + tau_z_up), guess=g, end_tol=end_tol)
     return runs
 
 

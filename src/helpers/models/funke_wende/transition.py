@@ -165,6 +165,7 @@ def solve_transition(ss0: SteadyState, ss1: SteadyState, *, T: int = 1000, name:
 
     if guess is not None and guess.shape == (nvar, T + 2):
         X = guess.copy()
+        X[:, 0], X[:, -1] = x0, x1
     else:
         X = np.empty((nvar, T + 2))
         decay = 0.97 ** np.arange(T + 2)
