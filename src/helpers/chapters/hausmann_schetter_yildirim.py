@@ -38,12 +38,15 @@ PARAMETERS = {
     "fn23_scaling": Choice("log", "demand"),
     "omega_cap": Number(0.5, 1.0, high_open=True),
     "home_sales": Boolean(doc="include imputed Russian home sales in expenditure (Fig. A.1a: False)"),
+    "elasticity_source": Choice("synthetic", "broda_weinstein_rank",
+                                doc="HS6 elasticities: calibrated draw, or the same draw ordered by real "
+                                    "Broda-Weinstein HS3 elasticities (extension)"),
 }
 
 DEFAULTS = dict(data_source="auto", quick=False, seed=4, coalition=list(cal.COALITION), targeting_rule="eq4",
                 ban_share_target=None, expansion=1.5, elasticity_set="baseline", theta_intermediate=0.2,
                 second_order_coef=1.0, industry_scheme="tableA1_16", unmapped_treatment="unshocked",
-                fn23_scaling="log", omega_cap=0.99, home_sales=True)
+                fn23_scaling="log", omega_cap=0.99, home_sales=True, elasticity_source="synthetic")
 
 
 def validate_parameters(values: dict):
@@ -115,10 +118,18 @@ def russia_import_mix(w: WorldIO) -> pd.Series:
 
 
 @lru_cache(maxsize=8)
-def _products_cached(kind: str, seed: int, scheme: str) -> pd.DataFrame:
+def _products_cached(kind: str, seed: int, scheme: str, elasticity_source: str = "synthetic") -> pd.DataFrame:
     from helpers.synth.hausmann_schetter_yildirim import generate
     partner = None
     universe = None
+    ranking = None
+    if elasticity_source == "broda_weinstein_rank":
+        if kind != "real":
+            raise ValueError("elasticity_source='broda_weinstein_rank' needs the real concordance files.")
+        from helpers.data.hausmann_schetter_yildirim import broda_weinstein_hs3, hs92_products
+        bw = broda_weinstein_hs3()
+        hs = hs92_products()["hs6"]
+        ranking = pd.Series(hs.str.slice(0, 3).map(bw).to_numpy(), index=hs.to_numpy())
     if kind == "real":
         from helpers.data.hausmann_schetter_yildirim import hs92_products, russia_import_partner_shares
         universe = hs92_products()
@@ -130,12 +141,14 @@ def _products_cached(kind: str, seed: int, scheme: str) -> pd.DataFrame:
                 partner[g] = partner.get(g, 0.0) + share
     others = [g for g in cal.GROUP_NAMES[12:] if g != cal.RUSSIA]
     return generate(seed=seed, universe=universe, industry_mix=russia_import_mix(world(kind, scheme)),
-                    partner_shares=partner, coalition=list(cal.COALITION), other_groups=others)
+                    partner_shares=partner, coalition=list(cal.COALITION), other_groups=others,
+                    elasticity_rank=ranking)
 
 
-def products(kind: str = "real", seed: int = 4, scheme: str = "tableA1_16") -> pd.DataFrame:
+def products(kind: str = "real", seed: int = 4, scheme: str = "tableA1_16",
+             elasticity_source: str = "synthetic") -> pd.DataFrame:
     """Product-level table: synthetic trade/elasticities/sanctions on the real HS92 universe when kind='real'."""
-    return _products_cached(kind, seed, scheme).copy()
+    return _products_cached(kind, seed, scheme, elasticity_source).copy()
 
 
 @dataclass
@@ -154,7 +167,7 @@ def setup(p, kind: str) -> Setup:
     g = (lambda k: getattr(p, k, DEFAULTS[k])) if not isinstance(p, dict) else (lambda k: p.get(k, DEFAULTS[k]))
     w = world(kind, g("industry_scheme"))
     el, theta_d = cal.elasticities(g("elasticity_set"), g("industry_scheme"))
-    raw = products(kind, g("seed"), g("industry_scheme"))
+    raw = products(kind, g("seed"), g("industry_scheme"), g("elasticity_source"))
     prepared = sc.prepare_products(raw, list(g("coalition")), g("industry_scheme"), g("unmapped_treatment"),
                                    float(g("second_order_coef")), g("theta_intermediate"), g("omega_cap"),
                                    g("home_sales"))
@@ -173,7 +186,7 @@ def run_scenarios(s: Setup, p=None, scenarios=sc.SCENARIOS) -> dict:
 
 _RUN_KEYS = ("seed", "coalition", "targeting_rule", "ban_share_target", "expansion", "elasticity_set",
              "theta_intermediate", "second_order_coef", "industry_scheme", "unmapped_treatment", "fn23_scaling",
-             "omega_cap", "home_sales")
+             "omega_cap", "home_sales", "elasticity_source")
 
 
 def _code_fingerprint() -> str:
@@ -334,6 +347,7 @@ ROBUSTNESS_VARIANTS = {
     "unmapped HS excluded": {"unmapped_treatment": "exclude"},
     "B-F 15 industries": {"industry_scheme": "bf30_15"},
     "theta = 0.5 (Eq. 3/4)": {"theta_intermediate": 0.5},
+    "B-W elasticity ordering": {"elasticity_source": "broda_weinstein_rank"},
 }
 
 
@@ -342,6 +356,8 @@ def robustness_table(p, kind: str, variants: dict | None = None, scenarios=(1, 2
     rows = {}
     coalition = list(getattr(p, "coalition", DEFAULTS["coalition"]))
     for name, over in (variants or ROBUSTNESS_VARIANTS).items():
+        if kind != "real" and over.get("elasticity_source", "synthetic") != "synthetic":
+            continue                     # needs the real concordance files
         res = scenario_runs(p, kind, scenarios=scenarios, **over)
         tab = sc.summary_table(res, coalition)
         L = tab["russia_loss_pct"]

@@ -20,6 +20,7 @@ from helpers.data import load
 
 WIOD_KEYS = ("wiod2013_wiot_2008",)
 CONCORDANCE_KEYS = ("concordance_hs0_isic3", "concordance_wiod_2013", "concordance_hs0_bec4", "concordance_hs0_desc")
+SIGMA_KEY = "concordance_sigma_hs0"
 IMF_KEY = "imf_imts_russia_by_partner"
 REAL_KEYS = WIOD_KEYS + CONCORDANCE_KEYS + (IMF_KEY,)
 
@@ -75,6 +76,15 @@ def russia_import_partner_shares(year: int = 2019) -> pd.Series:
     values = pd.to_numeric(imports.loc[keep, str(year)], errors="coerce").fillna(0.0)
     series = pd.Series(values.to_numpy(), index=iso[keep].to_numpy()).groupby(level=0).sum()
     return series / series.sum()
+
+
+@lru_cache(maxsize=1)
+def broda_weinstein_hs3() -> pd.Series:
+    """Cross-country median of the Broda-Weinstein import elasticities by HS92 3-digit code (73 countries; Russia
+    is not among them). Used only for the cross-product ordering of elasticities (option
+    elasticity_source='broda_weinstein_rank')."""
+    df = load(SIGMA_KEY)["sigma_hs0"]
+    return df.groupby("HS0_3d")["sigma"].median()
 
 
 # ---------- readers for files a user may hold (not in the mirror) ----------

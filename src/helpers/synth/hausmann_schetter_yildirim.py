@@ -45,12 +45,15 @@ def _fallback_universe(rng, n=5000) -> pd.DataFrame:
 
 def generate(seed: int = 4, universe: pd.DataFrame | None = None, industry_mix: pd.Series | None = None,
              partner_shares: dict | None = None, coalition: list[str] | None = None,
-             other_groups: list[str] | None = None, **overrides) -> pd.DataFrame:
+             other_groups: list[str] | None = None, elasticity_rank: pd.Series | None = None,
+             **overrides) -> pd.DataFrame:
     """One product row per HS6 with imp_<group> columns (USD), home, eps, sigma, eu (0/1), us (0/1/2).
 
     universe: HS6 table with hs6, hs2, description, wiod_n, bec_class, consumer (real concordances if given).
     industry_mix: Russia's import shares by WIOD industry number (1..16), used to rescale product imports.
-    partner_shares: share of Russian imports by model group (all non-Russian groups)."""
+    partner_shares: share of Russian imports by model group (all non-Russian groups).
+    elasticity_rank: a real elasticity by HS6 (e.g. Broda-Weinstein); if given, the drawn elasticities keep their
+    calibrated distribution but are assigned in the order of this series (missing products placed at random)."""
     cfg = {**DEFAULTS, **overrides}
     unknown = set(overrides) - set(DEFAULTS)
     if unknown:
@@ -98,7 +101,12 @@ def generate(seed: int = 4, universe: pd.DataFrame | None = None, industry_mix: 
     df["home"] = home
     eps = -np.exp(rng.normal(np.log(-cfg["eps_median"]), cfg["eps_log_sd"], n))
     lo, hi = np.percentile(eps, cfg["winsor"])
-    df["eps"] = np.clip(eps, lo, hi)
+    eps = np.clip(eps, lo, hi)
+    if elasticity_rank is not None:
+        real = pd.Series(df["hs6"]).map(elasticity_rank).to_numpy(float)
+        key = np.where(np.isfinite(real), real, np.nanmedian(real) * np.exp(rng.normal(0, 0.5, n)))
+        eps = np.sort(eps)[::-1][np.argsort(np.argsort(key))]      # higher real sigma -> more negative eps
+    df["eps"] = eps
     df["sigma"] = 1.0 - df["eps"]
     # sanctions: correlated uniforms, logistic in log imports and class; intercept shift hits the export target
     z = np.zeros(n)
