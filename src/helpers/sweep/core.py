@@ -100,6 +100,14 @@ def code_version(root: Path | None = None) -> dict[str, Any]:
     return {"git_commit": commit, "git_dirty": dirty, "helpers_version": __version__}
 
 
+def _local_data_env() -> dict[str, str]:
+    """The data mirror beside the checkout, as `make` and the tests use it, when none is set."""
+    if os.environ.get("BOOK_DATA_MIRROR"):
+        return {"BOOK_DATA_MIRROR": os.environ["BOOK_DATA_MIRROR"]}
+    mirror = _repo_root().parent / "shared" / "data" / "mirror"
+    return {"BOOK_DATA_MIRROR": str(mirror)} if mirror.is_dir() else {}
+
+
 def _task_location(notebook: Path) -> dict[str, Any]:
     root = _repo_root()
     try:
@@ -253,6 +261,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or default_workers()
 
+    env = {**(_local_data_env() if not scheduler else {}), **(env or {})}
     nb_json = json.dumps(nb)
     location = _task_location(notebook)
     records: dict[str, dict[str, Any]] = {}
@@ -266,14 +275,15 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
             records[rid] = {**done, "reused": True}
         else:
             tasks.append({"run_id": rid, "notebook": nb_json, "parameters": combo, "timeout": timeout,
-                          "env": dict(env or {}), **location})
+                          "env": env, **location})
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     provenance = {
         "notebook": _display_path(notebook), "notebook_hash": nb_hash, "grid": the_grid.as_dict(),
         "n_runs": len(combos), "started_at": started, "executor": executor, "scheduler": scheduler,
         "workers": workers if executor != "serial" else 1, "python": platform.python_version(),
-        "host": platform.node(), **code_version(),
+        "host": platform.node(), "data_mirror": env.get("BOOK_DATA_MIRROR", os.environ.get("BOOK_DATA_MIRROR")),
+        **code_version(),
     }
     _write_json(out_dir / "sweep.json", provenance)
 
