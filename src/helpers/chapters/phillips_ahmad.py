@@ -623,9 +623,13 @@ def counts_table(run: ChapterRun, period: str, results: list | None = None) -> p
     return out
 
 
-def sanc_across_specifications(run: ChapterRun) -> pd.DataFrame:
-    """Warning 4: the Sanc coefficient (t) under the paper's specification and the alternatives."""
+def sanc_across_specifications(run: ChapterRun, sectors: tuple | None = None) -> pd.DataFrame:
+    """Warning 4: the Sanc coefficient (t) under the paper's specification and the alternatives, for
+    `sectors` (default: Machinery in quick mode, Machinery and Metals otherwise)."""
     s = run.settings
+    if sectors is None:
+        sectors = ("Machinery",) if s["quick"] else ("Machinery", "Metals")
+    resid = run.resid[run.resid["sector"].isin(sectors)] if run.kind == "synthetic" else run.resid
     specs = {
         "paper: OLS level resid + log(trade)": dict(estimator="ols_levels", control_log_trade=True),
         "OLS level resid, no log(trade)": dict(estimator="ols_levels", control_log_trade=False),
@@ -636,7 +640,7 @@ def sanc_across_specifications(run: ChapterRun) -> pd.DataFrame:
     }
     rows = []
     for name, kw in specs.items():
-        for r in second_stage(run.resid, run.geo, s, **kw):
+        for r in second_stage(resid, run.geo, s, **kw):
             if "Sanc" in r.params:
                 rows.append({"specification": name, "sector": r.label["sector"], "period": r.label["period"],
                              "Sanc": r.params["Sanc"], "t": r.tvalues["Sanc"]})
