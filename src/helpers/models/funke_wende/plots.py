@@ -51,7 +51,7 @@ def irf_grid(lines: dict, panels: list, ncols: int = 3, years: float = 50, heigh
     for ax, (col, title, unit) in zip(axes.ravel(), panels):
         for label, (res, style) in lines.items():
             d = res.years(years)
-            ax.plot(d.index, d[col], label=label, lw=1.5, **style)
+            ax.plot(d.index, d[col], label=label, **{"lw": 1.5, **style})
         ax.axhline(0, color="#999", lw=0.6)
         ax.set_title(title, fontsize=9)
         ax.set_ylabel(unit, fontsize=8)
