@@ -160,3 +160,20 @@ def test_errors_are_clear():
         gls_arma(None, y, np.column_stack([X, X[:, 0]]), g, t)
     with pytest.raises(GLSARMAError, match="columns not in data"):
         gls_arma(pd.DataFrame({"y": y}), "y", ["nope"], "g", "t")
+
+
+def test_frequent_gap_patterns_equal_per_group_correction(monkeypatch):
+    """Both gap paths (own cross-products per frequent pattern; per-group correction) give the same sums."""
+    import helpers.methods.gls_arma as G
+
+    d = pd.read_csv(FIXTURES / "gls_panel_gaps.csv")
+    Xy = np.column_stack([np.ones(len(d)), d[["x1", "x2", "x3"]].to_numpy(), d.y.to_numpy()])
+    u = np.array([0.5, -0.5])
+    out = []
+    for threshold in (10 ** 9, 2):
+        monkeypatch.setattr(G, "_DENSE_PATTERN_MIN_GROUPS", threshold)
+        spans, _ = G._layout(d.dyad.to_numpy(), d.year.to_numpy(), Xy)
+        out.append((sum(len(s.gap_patterns) for s in spans), *G._Profile(spans, len(d), 4, 1, 1, True).crossprod(u)))
+    assert out[0][0] == 0 and out[1][0] > 10
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-10, atol=1e-9)
+    assert out[0][2] == pytest.approx(out[1][2], abs=1e-9)

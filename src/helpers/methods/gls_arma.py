@@ -95,6 +95,9 @@ def arma_acf(phi: np.ndarray, theta: np.ndarray, nlags: int) -> np.ndarray:
     return gamma[: nlags + 1] / gamma[0]
 
 
+# A gap pattern shared by at least this many groups (within one span) gets its own cross-products.
+_DENSE_PATTERN_MIN_GROUPS = 1000
+
 # ----------------------------------------------------------------------------------------------
 # Data layout: groups by span, with the interior gaps of each group
 # ----------------------------------------------------------------------------------------------
@@ -105,13 +108,15 @@ class _Span:
     ``S[i, j, a, b] = sum_g A_g[i, a] A_g[j, b]`` over the zero-padded [X | y] of the groups, so for any
     correlation matrix R_n of the full span ``sum_g A_g' R_n^{-1} A_g = sum_ij Q_ij S[i, j]``. Both
     symmetries are used: S is stored packed over i <= j (off-diagonal pairs summed) and a <= b.
-    Groups with missing interior positions get a correction through the precision matrix (see _Profile):
-    their padded data are kept in buckets of equal gap counts m.
+    Groups with missing interior positions use the precision-matrix identity (see _Profile): a gap pattern
+    shared by many groups gets its own packed cross-products; rare patterns are corrected group by group
+    (buckets of equal gap counts m).
     """
 
     n: int
-    n_groups: int
+    n_groups: int  # groups in S: complete ones and those with rare gap patterns
     S: np.ndarray  # (n (n+1) / 2, (k+1) (k+2) / 2)
+    gap_patterns: list  # frequent gap patterns: [(missing positions (m,), n_groups, packed S of those groups)]
     gap_buckets: list  # [(missing positions (G_m, m), padded [X | y] (G_m, n, k+1))]
 
 
@@ -136,22 +141,43 @@ def _layout(groups: np.ndarray, time: np.ndarray, Xy: np.ndarray) -> tuple[list[
         rsel = np.flatnonzero(local[gid] >= 0)
         A = np.zeros((gsel.size, n, k1))
         A[local[gid[rsel]], pos[rsel]] = Xy[order[rsel]]
-        A2 = A.reshape(gsel.size, n * k1)
-        S = (A2.T @ A2).reshape(n, k1, n, k1).transpose(0, 2, 1, 3)  # S[i, j, a, b]
-        n_missing = n - sizes[gsel]
-        gap_groups = np.flatnonzero(n_missing > 0)
-        buckets = []
-        if gap_groups.size:
-            present = np.zeros((gsel.size, n), bool)
-            present[local[gid[rsel]], pos[rsel]] = True
-            for m in np.unique(n_missing[gap_groups]):
-                sel = gap_groups[n_missing[gap_groups] == m]
-                missing = np.nonzero(~present[sel])[1].reshape(sel.size, int(m))
-                buckets.append((missing, np.ascontiguousarray(A[sel])))
+        present = np.zeros((gsel.size, n), bool)
+        present[local[gid[rsel]], pos[rsel]] = True
         ii, jj = np.triu_indices(n)
         ia, ib = np.triu_indices(k1)
-        packed = S[ii, jj] + np.where((ii < jj)[:, None, None], S[jj, ii], 0.0)  # (P, k1, k1)
-        spans.append(_Span(n, int(gsel.size), np.ascontiguousarray(packed[:, ia, ib]), buckets))
+
+        def packed(sel):
+            A2 = A[sel].reshape(sel.size, n * k1)
+            S = (A2.T @ A2).reshape(n, k1, n, k1).transpose(0, 2, 1, 3)  # S[i, j, a, b]
+            P = S[ii, jj] + np.where((ii < jj)[:, None, None], S[jj, ii], 0.0)  # (P, k1, k1)
+            return np.ascontiguousarray(P[:, ia, ib])
+
+        # patterns: complete spans, frequent gap patterns (own cross-products), rare gap patterns (per group)
+        keys, inverse, counts = np.unique(np.packbits(~present, axis=1), axis=0, return_inverse=True,
+                                          return_counts=True)
+        inverse = inverse.ravel()
+        full_sel = np.flatnonzero(present.all(axis=1))
+        dense, rare = [], []
+        for pidx, cnt in enumerate(counts):
+            sel = np.flatnonzero(inverse == pidx)
+            if present[sel[0]].all():
+                continue
+            if cnt >= _DENSE_PATTERN_MIN_GROUPS:
+                dense.append((np.flatnonzero(~present[sel[0]]), int(cnt), packed(sel)))
+            else:
+                rare.append(sel)
+        buckets = []
+        rare_groups = np.concatenate(rare) if rare else np.zeros(0, int)
+        # complete and rare-pattern groups share the span's cross-products; rare ones are corrected per group
+        base = np.concatenate([full_sel, rare_groups])
+        S_full = packed(base) if base.size else np.zeros((ii.size, ia.size))
+        if rare:
+            n_missing = (~present[rare_groups]).sum(axis=1)
+            for m in np.unique(n_missing):
+                sel = rare_groups[n_missing == m]
+                missing = np.nonzero(~present[sel])[1].reshape(sel.size, int(m))
+                buckets.append((missing, np.ascontiguousarray(A[sel])))
+        spans.append(_Span(n, int(base.size), S_full, dense, buckets))
     return spans, int(starts.size)
 
 
@@ -276,19 +302,33 @@ class _Profile:
             L = np.linalg.cholesky(rho[np.abs(idx[:, None] - idx[None, :])])
             Linv = np.linalg.inv(L)
             Q = Linv.T @ Linv
-            C += Q[np.triu_indices(s.n)] @ s.S
-            logdet += s.n_groups * 2.0 * np.log(np.diag(L)).sum()
+            tri = np.triu_indices(s.n)
+            logdet_n = 2.0 * np.log(np.diag(L)).sum()
+            C += Q[tri] @ s.S
+            logdet += s.n_groups * logdet_n
+            for missing, count, S_pattern in s.gap_patterns:
+                Qmm = Q[np.ix_(missing, missing)]
+                Q_obs = Q - Q[:, missing] @ np.linalg.solve(Qmm, Q[missing, :])  # R_O^{-1}, zero at the gaps
+                C += Q_obs[tri] @ S_pattern
+                logdet += count * (logdet_n + np.linalg.slogdet(Qmm)[1])
             for missing, A in s.gap_buckets:
                 B = np.matmul(Q[missing], A)  # (G_m, m, k1) = Q[M, :] A_g
                 Qmm = Q[missing[:, :, None], missing[:, None, :]]  # (G_m, m, m)
                 if missing.shape[1] == 1:
                     Z = B[:, 0, :] / np.sqrt(Qmm[:, 0, 0])[:, None]
                     logdet += np.log(Qmm[:, 0, 0]).sum()
+                    G -= Z.T @ Z
+                elif missing.shape[1] == 2:  # closed-form 2x2 inverse, vectorized over groups
+                    a, b, d = Qmm[:, 0, 0], Qmm[:, 0, 1], Qmm[:, 1, 1]
+                    det = a * d - b * b
+                    W = np.stack([(d[:, None] * B[:, 0] - b[:, None] * B[:, 1]),
+                                  (a[:, None] * B[:, 1] - b[:, None] * B[:, 0])], axis=1) / det[:, None, None]
+                    G -= B.reshape(-1, k1).T @ W.reshape(-1, k1)
+                    logdet += np.log(det).sum()
                 else:
-                    Lm = np.linalg.cholesky(Qmm)
-                    Z = np.linalg.solve(Lm, B).reshape(-1, k1)
-                    logdet += 2.0 * np.log(np.diagonal(Lm, axis1=1, axis2=2)).sum()
-                G -= Z.T @ Z
+                    W = np.matmul(np.linalg.inv(Qmm), B)  # Qmm^{-1} B, batched over groups
+                    G -= B.reshape(-1, k1).T @ W.reshape(-1, k1)
+                    logdet += np.linalg.slogdet(Qmm)[1].sum()
         full = np.zeros((k1, k1))
         full[np.triu_indices(k1)] = C
         full = full + np.triu(full, 1).T
