@@ -194,8 +194,9 @@ def _code_fingerprint() -> str:
     import inspect
     from helpers.models.hsy import criterion, io_model, shocks
     from helpers.synth import hausmann_schetter_yildirim as synth
+    from helpers.data import hausmann_schetter_yildirim as data_builders
     import helpers.chapters.hausmann_schetter_yildirim as me
-    text = "".join(inspect.getsource(m) for m in (criterion, io_model, shocks, sc, cal, synth, me))
+    text = "".join(inspect.getsource(m) for m in (criterion, io_model, shocks, sc, cal, synth, data_builders, me))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
