@@ -192,3 +192,31 @@ def test_model_matches_closed_form_and_criterion_first_order(theta):
     # relative error / |shock| settles to a constant: the criterion's first-order term is the model's derivative
     assert abs(rel_err[-1] / rel_err[-2] - 1) < 0.15
     assert rel_err[-1] * np.log((1 - 0.05) ** (1 / (1 - sigma))) < 0.05
+
+
+@pytest.mark.parametrize("scaling", ["log", "demand"])
+def test_member_specific_shocks_reproduce_combined_price_effect(scaling):
+    """Footnote 23: member-specific Eq. 6 shocks, scaled so the combined Eq. 10 effect equals Eq. 11 with the
+    combined banned shares."""
+    import pandas as pd
+    from helpers.models.hsy.shocks import member_shocks
+    rng = np.random.default_rng(11)
+    G, groups, D = 300, ["A", "B", "C"], 3
+    df = pd.DataFrame({"industry": rng.integers(0, D, G), "sigma": 1 + rng.lognormal(2, 0.4, G),
+                       "expenditure": rng.lognormal(0, 1, G)})
+    split = rng.dirichlet(np.ones(3), G) * rng.uniform(0.1, 0.7, G)[:, None]
+    for k, g in enumerate(groups):
+        df[f"imp_{g}"] = df["expenditure"] * split[:, k]
+    banned = {"A": rng.random(G) < 0.5, "B": rng.random(G) < 0.3, "C": np.zeros(G, bool)}
+    xi = np.array([3.0, 5.0, 2.5])
+    out = member_shocks(df, groups, banned, D, theta_d=xi, xi=xi, scaling=scaling)
+    for d in range(D):
+        sel = df["industry"].to_numpy() == d
+        w = df.loc[sel, "expenditure"] / df.loc[sel, "expenditure"].sum()
+        om = {g: (df.loc[sel, f"imp_{g}"] / df.loc[sel, "expenditure"]).to_numpy() for g in groups}
+        om_d = np.array([np.sum(w * om[g]) for g in groups])
+        u = np.where(np.isinf(out.tau[:, d]), 0.0, out.tau[:, d] ** (1 - xi[d]))
+        combined = 1 + np.sum(om_d * (u - 1))
+        if not any(isinstance(x, tuple) and x[1] == d for x in out.infeasible):
+            assert combined == pytest.approx(out.p_hat[d] ** (1 - xi[d]), rel=1e-8)
+        assert out.tau[2, d] == 1.0                                   # C bans nothing

@@ -82,11 +82,12 @@ def member_shocks(products, groups: list[str], banned: dict[str, np.ndarray], n_
             if np.isinf(t):
                 infeasible.append(("all", d))
             continue
+        bans_here = np.array([bool(banned[c][in_d].any()) for c in groups])
         own = np.array([tau_eq6(w, np.where(banned[c][in_d], om_c[c][in_d], 0.0), sig, om_cd[k], theta_d[d], xi[d])
-                        for k, c in enumerate(groups)])
+                        if bans_here[k] else 1.0 for k, c in enumerate(groups)])
         target = p_hat[d] ** (1.0 - xi[d])
         u = np.where(np.isinf(own), 0.0, own ** (1.0 - xi[d]))
-        active = (own != 1.0)
+        active = bans_here & (own != 1.0)
         if not active.any():
             continue
         combined = lambda uu: 1.0 + np.sum(om_cd * (uu - 1.0))
