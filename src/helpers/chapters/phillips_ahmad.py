@@ -481,11 +481,17 @@ def figure_median_2022(run: ChapterRun):
     return fig
 
 
+RESIDUAL_COLUMNS = {"level": "resid", "ratio": "ratio", "pearson": "pearson", "log": "log", "relative": "relative"}
+
+
 def figure_median_yearly(run: ChapterRun):
+    """Figure 3: panel (a) the residual chosen by `residual_def` (the paper's level by default), (b) the ratio."""
     import matplotlib.pyplot as plt
     from helpers.methods.gravity import median_series
+    first = RESIDUAL_COLUMNS[run.settings.get("residual_def", "level")]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, value, title in ((axes[0], "resid", "(a) value"), (axes[1], "ratio", "(b) fraction of bilateral trade")):
+    label = "(a) value" if first == "resid" else f"(a) {run.settings['residual_def']} residual"
+    for ax, value, title in ((axes[0], first, label), (axes[1], "ratio", "(b) fraction of bilateral trade")):
         m = median_series(run.resid, ["year"], value=value, band=run.settings["band"])
         ax.plot(m["year"], m["median"], marker="o", ms=3, label="median")
         if run.settings["band"] == "boot_median":
