@@ -10,8 +10,9 @@ Layout of a sweep's output folder::
       runs/<run_id>/record.json      status, error, wall time, glued scalars, notebook hash
       runs/<run_id>/scorecard/       whatever the notebook saved to BOOK_SCORECARD_DIR
 
-A run's id is a hash of the notebook (cell sources) and its parameters, so rerunning a sweep skips runs
-that already completed, and an edited notebook runs afresh.
+A run's id is a hash of the notebook (cell sources), its parameters and the environment given to its kernel
+(the data mirror), so rerunning a sweep skips runs that already completed, and an edited notebook or another
+data mirror runs afresh.
 """
 from __future__ import annotations
 
@@ -75,8 +76,10 @@ class SweepResult:
                 f"{self.n_failed} failed; results in {self.out_dir / 'results.parquet'}")
 
 
-def run_id(nb_hash: str, parameters: dict[str, Any]) -> str:
-    return hashlib.sha256(f"{nb_hash}\n{canonical_json(parameters)}".encode()).hexdigest()[:16]
+def run_id(nb_hash: str, parameters: dict[str, Any], env: dict[str, str] | None = None) -> str:
+    """Hash of the notebook's code, the parameters and the kernel env given (e.g. which data mirror)."""
+    key = f"{nb_hash}\n{canonical_json(parameters)}\n{canonical_json(env or {})}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _repo_root() -> Path:
@@ -268,7 +271,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
     tasks = []
     order = []
     for combo in combos:
-        rid = run_id(nb_hash, combo)
+        rid = run_id(nb_hash, combo, env)
         order.append((rid, combo))
         done = None if force else _completed(out_dir / "runs" / rid, rid)
         if done is not None:
