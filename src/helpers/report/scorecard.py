@@ -80,7 +80,8 @@ def judge(rule: str, replicated, published: pd.Series | None = None, **args) -> 
         value = float(replicated)
         if lo <= value <= hi:
             return "matched", f"inside [{lo:g}, {hi:g}]"
-        slack = 0.25 * (hi - lo)
+        width = hi - lo
+        slack = 0.25 * (width if math.isfinite(width) else abs(lo if math.isfinite(lo) else hi))   # one-sided bands
         return ("close" if lo - slack <= value <= hi + slack else "differs"), f"outside [{lo:g}, {hi:g}]"
     if rule == "recovery":
         truth, se, k = args.get("truth", pub), args["se"], args.get("k", 2)
