@@ -86,3 +86,15 @@ def test_synthetic_frame_runs_through_chapter_pipeline():
     curves = ch.scenario_curves(frame, ch.fit_models(frame, p, ("Model 3",))["Model 3"])
     s5 = curves["lag1_uData"].at(5)
     assert s5["high"] < s5["low"]           # more compliance reciprocity → earlier compliance
+
+
+@needs_archive
+def test_raw_ties_rebuild_reproduces_archive_reciprocity_in_archive_row_order():
+    p = ch.defaults()
+    rebuilt = ch.rebuild_from_ties(p, row_order="archive")
+    dist = ch.compare_to_archive(rebuilt, ch.analysis_frame(p))
+    assert dist.loc["Compliance Reciprocity", "share_identical"] > 0.99
+    assert dist.loc["Sanction Reciprocity", "share_identical"] > 0.99
+    assert dist.loc["Number of Senders", "share_identical"] == 1.0
+    with pytest.raises(ValueError, match="row_order"):
+        ch.rebuild_from_ties(p, row_order="random")

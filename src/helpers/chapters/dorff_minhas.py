@@ -359,12 +359,10 @@ REBUILD_MONADIC = {"polity2": "lag1_polity2", "lgdpCAP": "lag1_lgdpCAP", "gdpGR"
                    "lpopulation": "lag1_lpopulation", "domSUM": "lag1_domSUM"}
 
 
-def rebuild_from_ties(p, network_cases: str | None = None) -> pd.DataFrame:
-    """Case-year frame rebuilt from raw TIES v4.1: cases (imposed, corrected), yearly networks, SRM
-    reciprocity (our code), sender means, row lags; dyadic covariates from peacesciencer; target-state
-    covariates (polity, WDI, CNTS) from the archive's country-year values (CNTS is not public)."""
+@lru_cache(maxsize=4)
+def _rebuild_unlagged(network_cases: str, measure: str, imputed: bool) -> pd.DataFrame:
     cases = dm.ties_cases(imposed_only=True)
-    net_cases = cases if (network_cases or p.network_cases) == "imposed" else dm.ties_cases(imposed_only=False)
+    net_cases = cases if network_cases == "imposed" else dm.ties_cases(imposed_only=False)
     cy = dm.case_years(cases, 1960, 2013)
     members = {y: set(dm.panel_countries(y)) for y in range(1960, 2014)}
     alias = {255: 260, 679: 678, 316: 315}
@@ -379,17 +377,38 @@ def rebuild_from_ties(p, network_cases: str | None = None) -> pd.DataFrame:
         cy[col] = [alias.get(int(s), s) if pd.notna(s) and int(s) not in members[int(y)] else s
                    for s, y in zip(cy[col], cy["year"])]
     years = range(1960, 2014)
-    comp = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "compliance"), p.reciprocity_measure)
-    sanc = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "sanction"), p.reciprocity_measure)
+    comp = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "compliance"), measure)
+    sanc = dm.reciprocity_matrices(dm.cumulative_networks(net_cases, years, "sanction"), measure)
     cy["uData"] = dm.sender_means(cy, comp)
     cy["SuData2"] = dm.sender_means(cy, sanc, transpose=True)
     dy = dm.dyadic_covariates(cy)
     cy = cy.join(dy)
-    arch = dm.archive_frame(p.imputed)
+    arch = dm.archive_frame(imputed)
     mon = arch[["targetstate", "year"] + list(REBUILD_MONADIC)].drop_duplicates(["targetstate", "year"])
     cy = cy.merge(mon, on=["targetstate", "year"], how="left")
-    cy = cy[cy["year"] <= 2009].sort_values(["targetstate", "year", "startyear", "caseid"],
-                                            ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
+    return cy
+
+
+def rebuild_from_ties(p, network_cases: str | None = None, row_order: str = "newest_first") -> pd.DataFrame:
+    """Case-year frame rebuilt from raw TIES v4.1: cases (imposed, corrected), yearly networks, SRM
+    reciprocity (our code), sender means, row lags; dyadic covariates from peacesciencer; target-state
+    covariates (polity, WDI, CNTS) from the archive's country-year values (CNTS is not public).
+
+    ``row_order`` orders concurrent cases of a target-year before the archive-style row lag: newest case
+    first, or the archive's own file order where the case-year exists in the archive."""
+    cy = _rebuild_unlagged(network_cases or p.network_cases, p.reciprocity_measure, bool(p.imputed)).copy()
+    arch = dm.archive_frame(p.imputed)
+    cy = cy[cy["year"] <= 2009]
+    if row_order == "archive":           # concurrent cases in the archive's (undocumented) file order
+        order = {k: i for i, k in enumerate(zip(arch["caseid"], arch["year"]))}
+        cy = cy.assign(_pos=[order.get(k, np.inf) for k in zip(cy["caseid"], cy["year"])])
+        cy = cy.sort_values(["targetstate", "year", "_pos", "startyear"], ascending=[True, True, True, False],
+                            kind="stable").drop(columns="_pos").reset_index(drop=True)
+    elif row_order == "newest_first":
+        cy = cy.sort_values(["targetstate", "year", "startyear", "caseid"], ascending=[True, True, False, True],
+                            kind="stable").reset_index(drop=True)
+    else:
+        raise ValueError(f"row_order must be 'newest_first' or 'archive', got {row_order!r}")
     lag_cols = ["uData", "SuData2", "tdata", "allydata"] + list(REBUILD_MONADIC)
     lagged = dm.row_lag(cy, lag_cols)
     for c in lag_cols:
