@@ -139,3 +139,12 @@ def test_reexports_shield_russia():
     rx = scenarios.long_run_row(P, 0.191, True)["GDP RU"]
     norx = scenarios.long_run_row(P, 0.191, False)["GDP RU"]
     assert norx < rx < 0
+
+
+def test_calibration_far_from_paper_elasticities_converges_by_homotopy():
+    """theta=3, omega=2.5 fails from the closed-economy guess and needs the homotopy start."""
+    q = FWParams(theta=3.0, omega=2.5)
+    b = baseline_steady_state(q)
+    assert b.max_residual < 1e-10
+    new = scenarios.counterfactual(q, q.rx_target_Gamma)
+    assert (np.exp(b.x[26]) / np.exp(new.x[32])) ** q.k == pytest.approx(q.rx_target, abs=1e-9)

@@ -19,7 +19,7 @@ PARAMETERS = {
     "tau_z_shock": Number(0, 2, doc="high-tech secondary sanctions: relative rise of tau_z (paper 0.245)"),
     "nu_g": Number(0, 2.5, doc="augmented model: initial drop of import weights (paper 1.5)"),
     "nu_g_alt": Number(0, 2.5, doc="second nu_g of Figure 5 (not reported; assumption 0.75)"),
-    "theta": Number(1.5, 8, doc="micro elasticity (paper 3.8)"),
+    "theta": Number(1.5, 4.3, doc="micro elasticity (paper 3.8); Pareto k = 3.4 needs theta < k + 1"),
     "omega": Number(0.5, 8, doc="macro elasticity (paper 1.9)"),
     "calib_scheme": Choice("A", "B", doc="A: trade-balance targets; B: GDP-share targets"),
     "tau_X": Number(1.0, 2.0, doc="iceberg cost of direct exports (unreported; assumption 1.3)"),

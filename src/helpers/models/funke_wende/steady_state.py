@@ -278,10 +278,29 @@ def _fRX_from_share(p: FWParams, cal: Calibration, base: SteadyState) -> float:
     return float(np.exp(y[17]))
 
 
+_HOMOTOPY_FIELDS = ("theta", "omega", "tau_X", "k", "tau_RX", "tau_z")
+
+
+def _start_by_homotopy(p: FWParams, f_RX: float, steps: int = 8):
+    """Calibration for parameters far from the paper's: move the elasticities and costs in `steps`
+    from the paper's values, each step starting from the previous solution."""
+    ref = FWParams(calib_scheme=p.calib_scheme, exporter_share=p.exporter_share, reexports=p.reexports)
+    cal, y, base = _calibrate_given_fRX(ref, f_RX)
+    for lam in np.linspace(0, 1, steps + 1)[1:]:
+        mid = p.with_(**{k: getattr(ref, k) + lam * (getattr(p, k) - getattr(ref, k)) for k in _HOMOTOPY_FIELDS})
+        cal, y, base = _calibrate_given_fRX(mid, f_RX, y0=y)
+    return y
+
+
 @lru_cache(maxsize=64)
 def _calibrate(p: FWParams):
     f_RX = 9e-5  # starting value near the reference reconstruction
-    cal, y, base = _calibrate_given_fRX(p, f_RX)
+    try:
+        with np.errstate(all="ignore"):
+            cal, y, base = _calibrate_given_fRX(p, f_RX)
+    except FWSolverError:
+        y0 = _start_by_homotopy(p, f_RX)
+        cal, y, base = _calibrate_given_fRX(p, f_RX, y0=y0)
     if not p.reexports:
         return cal, base
     for _ in range(40):
