@@ -70,7 +70,7 @@ def test_default_world_residual_mechanics():
 
 @pytest.fixture(scope="module")
 def routes():
-    return C.route_recovery(quick=True)
+    return C.route_recovery(sectors="quick")      # 68 countries, the three route sectors
 
 
 @pytest.mark.slow
