@@ -329,16 +329,17 @@ def cross_validate(frame: pd.DataFrame, p, times=None) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Scorecard helpers
 # ---------------------------------------------------------------------------------------------
-def record_models(card, table: str, results: dict, exact: bool = True) -> None:
-    """One scorecard row per coefficient, SE, n, events and LR of a Table 2/3-style result."""
+def record_models(card, table: str, results: dict, decimals: int = 3) -> None:
+    """One scorecard row per coefficient, SE, n, events and LR of a Table 2/3-style result, exact to the
+    printed decimals (R's round drops trailing zeros, so the decimals are passed, not read off the text)."""
     pub = published(table)
     for col, res in results.items():
         for t in res.params.index:
             lab = LABELS.get(t)
             if lab is None or (lab, col) not in pub.index:
                 continue
-            card.record(table, lab, col, res.params[t], rule="exact", decimals=3)
-            card.record(table, lab, f"{col} SE", res.bse[t], rule="exact", decimals=3)
+            card.record(table, lab, col, res.params[t], rule="exact", decimals=decimals)
+            card.record(table, lab, f"{col} SE", res.bse[t], rule="exact", decimals=decimals)
         card.record(table, "n", col, res.nobs, rule="exact", decimals=0)
         card.record(table, "Events", col, res.n_events, rule="exact", decimals=0)
         card.record(table, "Likelihood ratio test", col, res.lr_stat, rule="exact", decimals=2)
