@@ -327,6 +327,7 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
 
     `engine="auto"` uses the dense engine for exporter-year + importer-year FE and pyfixest otherwise."""
     x = list(x)
+    x_all = list(x)
     missing = [c for c in [y, "exporter", "importer", "year", *x] if c not in df.columns]
     if missing:
         raise ValueError(f"fit_ppml: columns {missing} are not in the data.")
@@ -352,23 +353,27 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
         est = data["yhat"].to_numpy() > 0
     elif engine == "pyfixest":
         import pyfixest as pf
+
+        data = data.reset_index(drop=True)
         from pyfixest.demeaners import LsmrDemeaner, MapDemeaner
 
         fe = _fe_columns(data, fe_structure)
+        if "pair" in fe_structure:      # time-invariant regressors are absorbed by pair effects: drop them here
+            varies = data.groupby("pair")[x].nunique().max() > 1
+            x = [v for v in x if varies[v]]
         dm = MapDemeaner(backend="rust") if demeaner == "rust" else LsmrDemeaner(backend="within")
         vc = {"CRV1": "pair"} if vcov == "pair" else "hetero"
         res = pf.fepois(f"{y} ~ {' + '.join(x)} | {fe}", data=data, vcov=vc, demeaner=dm)
         params, bse = res.coef(), res.se()
         params.index, bse.index = list(map(str, params.index)), list(map(str, bse.index))
-        yhat = np.zeros(len(data))
-        kept = np.ones(len(data), bool)
-        if getattr(res, "_na_index", None) is not None and len(res._na_index):
-            kept[np.asarray(res._na_index, int)] = False
-        yhat[kept] = np.asarray(res.predict(type="response"))
+        # rows whose fixed-effect level was dropped (all-zero groups, separation) predict NaN: their fit is 0
+        yhat = np.asarray(res.predict(newdata=data, type="response"), dtype=float)
+        kept = np.isfinite(yhat)
+        yhat = np.where(kept, yhat, 0.0)
         data["yhat"] = yhat
         nobs = int(res._N)
         n_fe = int(sum(data.loc[kept, c.strip()].nunique() for c in fe.split("+")) - (len(fe.split("+")) - 1))
-        dropped = [v for v in x if v not in params.index]
+        dropped = [v for v in x_all if v not in params.index]
         est = kept
     else:
         raise ValueError(f"engine must be 'auto', 'dense' or 'pyfixest'; got {engine!r}.")
