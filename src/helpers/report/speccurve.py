@@ -11,6 +11,7 @@ each run that used it (Simonsohn, Simmons & Nelson's layout).
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,8 +103,9 @@ def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, 
         top.axhline(reference, color="0.35", lw=0.9, ls="--", zorder=1)
     if base.any():
         top.scatter([], [], c=PALETTE[1], s=22, label="baseline specification")
-        top.legend(loc="upper left", frameon=False, fontsize=8)
-    top.set_ylabel(ylabel or (estimate if isinstance(estimate, str) else estimate[0]))
+        top.legend(loc="best", frameon=True, framealpha=0.9, fontsize=8)
+    top.set_ylabel(textwrap.fill(ylabel or (estimate if isinstance(estimate, str) else estimate[0]), 34),
+                   fontsize=9)
     if title:
         top.set_title(title)
     n_dropped = len(table) - len(runs)
