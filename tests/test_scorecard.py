@@ -58,15 +58,16 @@ def test_chapter_scorecard_records_saves_and_collects(card, tmp_path):
     assert card.record("Table 2", "n", "Model 3", 7600, "exact") == "differs"
     with pytest.raises(KeyError, match="No published value"):
         card.record("Table 9", "x", "y", 1.0, "exact")
+    assert card.record("Text", "claim", "—", 0.49, "tolerance", published=0.5, abs=0.02) == "matched"
     card.unavailable("Table 2", "n", "Model 3", reason="needs a file that is not public")
-    assert card.counts() == {"matched": 1, "close": 0, "differs": 1, "not reproducible offline": 1}
+    assert card.counts() == {"matched": 2, "close": 0, "differs": 1, "not reproducible offline": 1}
     card.save(tmp_path / "cards")
     frame = scorecard.collect(tmp_path / "cards", slugs=("dorff_minhas",))
     assert list(frame.columns) == scorecard.COLUMNS and frame.loc[0, "published"] == "0.510"
-    assert math.isnan(frame.loc[2, "replicated"])
+    assert math.isnan(frame.loc[3, "replicated"])
     with pytest.raises(FileNotFoundError, match="funke_wende"):
         scorecard.collect(tmp_path / "cards", slugs=("dorff_minhas", "funke_wende"))
-    assert scorecard.summary(frame).loc["dorff_minhas", "rows"] == 3
+    assert scorecard.summary(frame).loc["dorff_minhas", "rows"] == 4
 
 
 def test_unknown_chapter_and_malformed_published_file(tmp_path):

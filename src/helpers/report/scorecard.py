@@ -46,9 +46,11 @@ def _num(text: str) -> float:
     return float(text) if str(text).strip() not in ("", "NA", "nan") else math.nan
 
 
-def judge(rule: str, replicated, published: pd.Series | None = None, **args) -> tuple[str, str]:
-    """Verdict and a short explanation for one number under one rule."""
-    pub = _num(published["estimate"]) if published is not None else args.get("published", math.nan)
+def judge(rule: str, replicated, row: pd.Series | None = None, **args) -> tuple[str, str]:
+    """Verdict and a short explanation for one number under one rule; `row` is the published row
+    (or pass `published=` a value for numbers the paper states only in its text)."""
+    published = row
+    pub = _num(published["estimate"]) if published is not None else float(args.get("published", math.nan))
     if rule == "exact":
         d = args.get("decimals", decimals_of(published["estimate"]) if published is not None else 3)
         gap = abs(round(float(replicated), d) - round(pub, d))
@@ -115,7 +117,7 @@ class Scorecard:
     def record(self, table: str, row: str, column: str, replicated, rule: str, note: str = "", **args) -> str:
         """Compare `replicated` with the published (table, row, column) under `rule`; returns the verdict."""
         published = None if "published" in args else self._published(table, row, column)
-        verdict, why = judge(rule, replicated, published, **args)
+        verdict, why = judge(rule, replicated, published, **args)   # published: the row, or None
         shown = published["estimate"] if published is not None else args["published"]
         self.rows.append(dict(chapter=self.slug, table=table, row=row, column=column, published=shown,
                               replicated=float(replicated), rule=rule, verdict=verdict,
