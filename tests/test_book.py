@@ -12,7 +12,7 @@ from helpers import paths
 from helpers.notebooks import glued_keys, toc_documents
 from helpers.report.scorecard import COLUMNS
 
-pytestmark = pytest.mark.book
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 HTML = paths.BUILD / "html"
 
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import paths
 from helpers.notebooks import toc_documents
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("book")]
 HTML = paths.BUILD / "html"
 SHOTS = paths.BUILD / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
