@@ -65,9 +65,12 @@ def main(argv: list[str] | None = None) -> int:
             notebook = _from_root(grid.notebook)
         if args.dry_run:
             nb_path, _, _, combos, _ = core.prepare(notebook, grid, args.param)
-            print(f"{nb_path}: {len(combos)} runs, parameters valid")
-            for combo in combos:
-                print("  " + ", ".join(f"{k}={v!r}" for k, v in combo.items()))
+            try:
+                print(f"{nb_path}: {len(combos)} runs, parameters valid")
+                for combo in combos:
+                    print("  " + ", ".join(f"{k}={v!r}" for k, v in combo.items()))
+            except BrokenPipeError:  # `... --dry-run | head`
+                sys.stdout = None
             return 0
         out = args.out or _default_out(args.grid, notebook)
         result = core.run_sweep(notebook, grid, out, executor=args.executor, scheduler=args.scheduler,
