@@ -8,7 +8,6 @@ from helpers.models.funke_wende import (FWParameterError, FWParams, FWSolverErro
 from helpers.models.funke_wende import scenarios
 from helpers.models.funke_wende.model import unpack
 from helpers.models.funke_wende.reporting import trade_accounts
-from helpers.models.funke_wende.steady_state import _ss_residual_core
 
 P = FWParams()
 

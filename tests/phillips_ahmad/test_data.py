@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers.chapters import phillips_ahmad as C
-from helpers.data import DataUnavailable, locate
+from helpers.data import locate
 from helpers.data import phillips_ahmad as D
 from helpers.params import ParameterError, validate
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from helpers.cache import cached
 from helpers.params import Boolean, Choice, Integer, ListOf, Number
 from helpers.models.hsy import calibration as cal
 from helpers.models.hsy import scenarios as sc
@@ -19,7 +20,7 @@ from helpers.models.hsy.io_model import IOModel, WorldIO
 
 SLUG = "hausmann_schetter_yildirim"
 GENERATOR = "helpers.synth.hausmann_schetter_yildirim"
-from helpers.data.hausmann_schetter_yildirim import REAL_KEYS  # noqa: E402
+from helpers.data.hausmann_schetter_yildirim import REAL_KEYS  # noqa: E402,F401 (re-exported for the notebooks)
 
 PARAMETERS = {
     "data_source": Choice("auto", "real", "synthetic", doc="WIOD + concordances from the mirror (real) or all synthetic"),
@@ -189,44 +190,27 @@ _RUN_KEYS = ("seed", "coalition", "targeting_rule", "ban_share_target", "expansi
              "omega_cap", "home_sales", "elasticity_source")
 
 
-def _code_fingerprint() -> str:
-    import hashlib
-    import inspect
+def _code():
+    from helpers.data import hausmann_schetter_yildirim as data_builders
     from helpers.models.hsy import criterion, io_model, shocks
     from helpers.synth import hausmann_schetter_yildirim as synth
-    from helpers.data import hausmann_schetter_yildirim as data_builders
-    import helpers.chapters.hausmann_schetter_yildirim as me
-    text = "".join(inspect.getsource(m) for m in (criterion, io_model, shocks, sc, cal, synth, data_builders, me))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return (criterion, io_model, shocks, sc, cal, synth, data_builders, __file__)
 
 
 def scenario_runs(p, kind: str, scenarios=sc.SCENARIOS, **overrides) -> dict:
     """Scenario results for parameters `p` (+ overrides), cached on disk by parameters, data kind and code
     version (results are deterministic, so a cache hit returns exactly what a fresh run would)."""
-    import hashlib
-    import json
-    import pickle
-    from helpers import paths
     base = {k: (getattr(p, k) if not isinstance(p, dict) and hasattr(p, k) else
                 (p.get(k, DEFAULTS[k]) if isinstance(p, dict) else DEFAULTS[k])) for k in _RUN_KEYS}
     values = {**base, **overrides}
-    key = hashlib.sha256(json.dumps([values, kind, list(scenarios), _code_fingerprint()], sort_keys=True,
-                                    default=str).encode()).hexdigest()[:24]
-    folder = paths.ROOT / ".cache" / "hausmann_schetter_yildirim"
-    path = folder / f"{key}.pkl"
-    if path.exists():
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    s = setup(values, kind)
-    results = run_scenarios(s, values, scenarios)
-    for r in results.values():
-        r.__dict__.pop("_x", None)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{__import__('os').getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(results, handle)
-    tmp.replace(path)
-    return results
+
+    def compute():
+        results = run_scenarios(setup(values, kind), values, scenarios)
+        for r in results.values():
+            r.__dict__.pop("_x", None)
+        return results
+
+    return cached("hausmann_schetter_yildirim", [values, kind, list(scenarios)], compute, code=_code())
 
 
 def ranking_robustness(prepared_kwargs: dict, raw: pd.DataFrame, coalition: list, top: int = 1000) -> pd.DataFrame:

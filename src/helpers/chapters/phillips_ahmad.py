@@ -14,10 +14,6 @@ one run of the 28 + 28 regressions.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.params import Boolean, Choice, Integer, ListOf, Number, Text
+from helpers.cache import cached
+from helpers.params import Boolean, Choice, Integer, Number
 
 SLUG = "phillips_ahmad"
 SECTORS = (
@@ -192,35 +189,12 @@ class ChapterRun:
         return pd.concat([r.tidy().assign(nobs=r.nobs) for r in self.stage2], ignore_index=True)
 
 
-def _source_digest() -> str:
-    here = paths.ROOT / "src" / "helpers"
-    files = [here / "methods" / "gravity.py", here / "synth" / f"{SLUG}.py", here / "chapters" / f"{SLUG}.py",
-             here / "data" / f"{SLUG}.py"]
-    h = hashlib.sha256(CACHE_VERSION.encode())
-    for f in files:
-        if f.exists():
-            h.update(f.read_bytes())
-    return h.hexdigest()[:12]
-
-
-def _cache_path(tag: str, s: dict):
-    key = hashlib.sha256(json.dumps({"tag": tag, **s}, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    root = paths.ROOT / ".cache" / SLUG
-    return root / f"{tag}-{_source_digest()}-{key}.pkl"
+_CODE = ("methods/gravity.py", f"synth/{SLUG}.py", f"chapters/{SLUG}.py", f"data/{SLUG}.py")
 
 
 def _cached(tag: str, s: dict, compute):
-    path = _cache_path(tag, s)
-    if path.exists() and not os.environ.get("BOOK_NO_RESULT_CACHE"):
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return value
+    """Stage results on disk per (tag, settings, code): later notebooks of the chapter reuse them."""
+    return cached(SLUG, {"tag": tag, "version": CACHE_VERSION, **s}, compute, code=_CODE)
 
 
 def run_chapter(**overrides) -> ChapterRun:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.cache import cached as disk_cached
 from helpers.data import choose_source
 from helpers.data import zeng_peterson as zd
 from helpers.methods.gls_arma import gls_arma
@@ -481,38 +482,10 @@ _PANEL_KEYS = ("seed", "truth_model", "dv_mode", "prox_normalisation", "ally_cod
                "year_start", "year_end")
 
 
-def _cache_key(kind: str, p, keys=None) -> str:
-    import hashlib
-    import json
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(kind.encode())
-    h.update(json.dumps({k: getattr(p, k) for k in sorted(keys or BASELINE) if hasattr(p, k)}, sort_keys=True,
-                        default=str).encode())
-    for f in _CODE_FILES:
-        h.update((root / f).read_bytes())
-    return h.hexdigest()[:24]
-
-
 def cached(kind: str, p, compute, keys=None):
-    """``compute()`` once per (kind, parameters, code); later notebooks load the pickle."""
-    import pickle
-
-    from helpers import paths
-
-    folder = paths.cache_dir().parent / SLUG
-    path = folder / f"{kind}-{_cache_key(kind, p, keys)}.pkl"
-    if path.exists():
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    value = compute()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{np.random.default_rng().integers(1 << 30)}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return value
+    """``compute()`` once per (kind, parameters, code); later notebooks load the stored value."""
+    inputs = {"kind": kind, **{k: getattr(p, k) for k in sorted(keys or BASELINE) if hasattr(p, k)}}
+    return disk_cached(SLUG, inputs, compute, code=_CODE_FILES)
 
 
 _FIT_KEYS = _PANEL_KEYS + ("quick", "arma_p", "arma_q", "reml", "correlation_index", "models")

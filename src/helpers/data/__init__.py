@@ -4,13 +4,11 @@
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import pickle
 from typing import Any
 
-from helpers import paths
+from helpers.cache import cached
+from helpers.data import readers
 from helpers.data.choose import DATA_SOURCES, DataChoice, choose_source
 from helpers.data.readers import READERS
 from helpers.data.store import DataUnavailable, HashMismatch, fetch, locate, mirror_folders, resolve
@@ -28,18 +26,8 @@ def load(key: str, **options: Any) -> Any:
     reader = READERS[src.format]
     if src.format not in _PARSED_FORMATS or os.environ.get("BOOK_NO_PARSE_CACHE"):
         return reader(path, **options)
-    tag = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()[:10]
-    cached = paths.cache_dir().parent / "parsed" / f"{src.sha256[:20]}-{tag}.pkl"
-    if cached.exists():
-        with open(cached, "rb") as handle:
-            return pickle.load(handle)
-    value = reader(path, **options)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cached)
-    return value
+    # keyed by the file's pinned hash: the parsed copy can never outlive the bytes it came from
+    return cached("parsed", {"sha256": src.sha256, "options": options}, lambda: reader(path, **options), code=[readers])
 
 
 __all__ = ["load", "resolve", "locate", "fetch", "choose_source", "catalogue", "source", "Source", "DataChoice",

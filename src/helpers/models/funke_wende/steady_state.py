@@ -14,7 +14,7 @@ import pandas as pd
 from .model import (IBR, IBW, IIK, IK, IND, INE, IQ, IQR, IQT, IQW, IRS, IW, IZRX, IZX, N_BASE,
                     Calibration, Exog, static_block, unpack, static_from_x)
 from .numerics import FWSolverError, newton
-from .parameters import PAIRS, REGIONS, RU, RW, SC, FWParams
+from .parameters import PAIRS, REGIONS, FWParams
 
 SS_LABELS = (["normalisation (28) " + c for c in REGIONS] + ["share Euler (37) " + c for c in REGIONS]
              + ["bundle clearing (41) " + c for c in REGIONS] + ["budget (30) RU", "budget (30) RW"]
