@@ -27,7 +27,7 @@ book-clean: $(VENV)/.installed      ## the canonical build: every notebook execu
 	$(BIN)/python -m helpers build --fresh
 
 test: $(VENV)/.installed            ## unit + known-answer tests, notebook smoke runs, book build, site in a browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup   # the book build and site test on one worker, the rest on the other
+	$(BIN)/python -m pytest -n 2 --dist loadfile   # test_book.py (build + browser) on one worker, the rest on the other
 
 test-fast: $(VENV)/.installed       ## everything but the book build and the browser
 	$(BIN)/python -m pytest -m "not book and not browser"
