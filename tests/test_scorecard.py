@@ -67,7 +67,8 @@ def test_chapter_scorecard_records_saves_and_collects(card, tmp_path):
     assert math.isnan(frame.loc[3, "replicated"])
     with pytest.raises(FileNotFoundError, match="funke_wende"):
         scorecard.collect(tmp_path / "cards", slugs=("dorff_minhas", "funke_wende"))
-    assert scorecard.summary(frame).loc["dorff_minhas", "rows"] == 4
+    assert scorecard.summary(frame).loc["Dorff & Minhas", "rows"] == 4
+    assert "Dorff &amp; Minhas" in scorecard.by_chapter(frame)._repr_html_() or "Dorff & Minhas" in scorecard.by_chapter(frame)._repr_html_()
 
 
 def test_unknown_chapter_and_malformed_published_file(tmp_path):

@@ -51,22 +51,19 @@ def data_source_admonition(choice: DataChoice, real: list[str] | None = None, sy
     return Admonition(title, "".join(parts), kind)
 
 
-def show_data_source(choice: DataChoice, **kwargs) -> Admonition:
-    """Display (and return) the data admonition; call it near the top of each chapter notebook."""
+def show_data_source(choice: DataChoice, **kwargs) -> None:
+    """Display the data admonition; call it near the top of each chapter notebook. Returns None, so a call on
+    a cell's last line is not shown twice (use `data_source_admonition` for the object)."""
     from IPython.display import display
 
-    box = data_source_admonition(choice, **kwargs)
-    display(box)
-    return box
+    display(data_source_admonition(choice, **kwargs))
 
 
-def show_note(title: str, body: str, kind: str = "note") -> Admonition:
-    """Any other admonition (e.g. 'a calibrated model, no data'); `body` is HTML."""
+def show_note(title: str, body: str, kind: str = "note") -> None:
+    """Display any other admonition (e.g. 'a calibrated model, no data'); `body` is HTML."""
     from IPython.display import display
 
-    box = Admonition(title, body, kind)
-    display(box)
-    return box
+    display(Admonition(title, body, kind))
 
 
 def sources_table():

@@ -15,6 +15,8 @@ import pandas as pd
 from helpers import paths
 
 SLUGS = ("zeng_peterson", "dorff_minhas", "phillips_ahmad", "funke_wende", "hausmann_schetter_yildirim")
+TITLES = {"zeng_peterson": "Zeng & Peterson", "dorff_minhas": "Dorff & Minhas", "phillips_ahmad": "Phillips & Ahmad",
+          "funke_wende": "Funke & Wende", "hausmann_schetter_yildirim": "Hausmann, Schetter & Yildirim"}
 VERDICTS = ("matched", "close", "differs", "not reproducible offline")
 RULES = ("exact", "tolerance", "ci", "sign_sig", "qualitative", "band", "recovery")
 COLUMNS = ["chapter", "table", "row", "column", "published", "replicated", "rule", "verdict", "data_source", "note"]
@@ -152,11 +154,33 @@ _COLOURS = {"matched": "#d9f2d9", "close": "#fff3c4", "differs": "#f8d0d0", "not
 
 
 def style(frame: pd.DataFrame):
-    """Scorecard rows coloured by verdict, for notebooks and the book."""
+    """Scorecard rows coloured by verdict, compact, for notebooks and the book."""
     shown = frame.drop(columns=[c for c in ("chapter",) if frame.get(c) is not None and frame[c].nunique() == 1])
     return (shown.style.hide(axis="index")
             .format({"replicated": lambda v: "—" if pd.isna(v) else f"{v:.4g}"})
-            .map(lambda v: f"background-color: {_COLOURS.get(v, '')}", subset=["verdict"]))
+            .map(lambda v: f"background-color: {_COLOURS.get(v, '')}", subset=["verdict"])
+            .set_properties(subset=["note"], **{"font-size": "0.8em", "min-width": "18em", "white-space": "normal"})
+            .set_properties(**{"vertical-align": "top", "padding": "0.15em 0.5em"}))
+
+
+class _Html:
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def by_chapter(frame: pd.DataFrame) -> _Html:
+    """Every row, one collapsible table per chapter with its verdict counts in the summary line."""
+    parts = []
+    for slug in [s for s in SLUGS if s in set(frame["chapter"])]:
+        rows = frame[frame["chapter"] == slug].drop(columns=["chapter"])
+        counts = rows["verdict"].value_counts()
+        tally = ", ".join(f"{int(counts[v])} {v}" for v in VERDICTS if v in counts)
+        parts.append(f"<details><summary><strong>{TITLES[slug]}</strong>: {len(rows)} rows ({tally})</summary>"
+                     f"{style(rows).to_html()}</details>")
+    return _Html("".join(parts))
 
 
 def collect(folder: Path | None = None, slugs: tuple[str, ...] | None = None, require: bool = True) -> pd.DataFrame:
@@ -182,7 +206,8 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
     table = pd.crosstab(frame["chapter"], frame["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     table["rows"] = table.sum(axis=1)
     sources = frame.groupby("chapter")["data_source"].agg(lambda s: ", ".join(sorted(set(s))))
-    return table.join(sources)
+    table = table.join(sources).reindex([s for s in SLUGS if s in table.index])
+    return table.rename(index=TITLES).rename_axis("chapter")
 
 
 def expected_chapters(root: Path | None = None) -> tuple[str, ...]:
