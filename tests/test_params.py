@@ -35,3 +35,11 @@ def test_all_problems_in_one_message_and_strict_flags_unknown_names():
         validate({**GOOD, "quick": "yes", "folds": 0, "typo": 1}, SPEC, strict=True)
     message = str(error.value)
     assert "quick" in message and "folds" in message and "typo: unknown parameter" in message
+
+
+def test_with_defaults_applies_known_overrides_and_names_unknown_ones():
+    from helpers.params import with_defaults
+
+    assert with_defaults({"a": 1, "b": 2}, {"b": 3}) == {"a": 1, "b": 3}
+    with pytest.raises(ParameterError, match="Unknown parameters \\['c'\\]"):
+        with_defaults({"a": 1}, {"c": 0})

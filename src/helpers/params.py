@@ -143,4 +143,12 @@ def validate(values: Mapping[str, Any], spec: Mapping[str, Param], strict: bool 
     return SimpleNamespace(**{name: values[name] for name in spec if name in values})
 
 
-__all__ = ["Param", "Choice", "Boolean", "Integer", "Number", "Text", "ListOf", "ParameterError", "validate", "problems"]
+def with_defaults(baseline: Mapping[str, Any], overrides: Mapping[str, Any], what: str = "parameters") -> dict:
+    """The baseline parameters with `overrides` applied; an unknown name is an error (for calls outside notebooks)."""
+    unknown = set(overrides) - set(baseline)
+    if unknown:
+        raise ParameterError(f"Unknown {what} {sorted(unknown)}; known: {sorted(baseline)}.")
+    return {**baseline, **overrides}
+
+
+__all__ = ["Param", "Choice", "Boolean", "Integer", "Number", "Text", "ListOf", "ParameterError", "validate", "problems", "with_defaults"]

@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.data import choose_source
 from helpers.data import dorff_minhas as dm
 from helpers.methods import cox
-from helpers.params import Boolean, Choice, Integer, ListOf, Text
+from helpers.params import Boolean, Choice, Integer, ListOf, Text, with_defaults
 
 SLUG = "dorff_minhas"
 GENERATOR = "helpers.synth.dorff_minhas"
@@ -64,10 +64,7 @@ EVENT = "compliance"
 
 def defaults(**overrides) -> SimpleNamespace:
     """The paper's baseline parameters (as a namespace like ``validate`` returns), with overrides."""
-    bad = set(overrides) - set(BASELINE)
-    if bad:
-        raise KeyError(f"unknown parameters {sorted(bad)}; known: {sorted(BASELINE)}")
-    return SimpleNamespace(**{**BASELINE, **overrides})
+    return SimpleNamespace(**with_defaults(BASELINE, overrides))
 
 
 def slug(text: str) -> str:

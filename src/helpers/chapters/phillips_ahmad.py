@@ -23,7 +23,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.cache import cached
-from helpers.params import Boolean, Choice, Integer, Number
+from helpers.params import Boolean, Choice, Integer, Number, with_defaults
 
 SLUG = "phillips_ahmad"
 SECTORS = (
@@ -95,10 +95,7 @@ CACHE_VERSION = "1"
 
 def settings(**overrides) -> dict:
     """DEFAULTS updated with `overrides` (unknown names are an error)."""
-    unknown = set(overrides) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown chapter settings {sorted(unknown)}; known: {sorted(DEFAULTS)}.")
-    return {**DEFAULTS, **overrides}
+    return with_defaults(DEFAULTS, overrides, what="chapter settings")
 
 
 AUTO_REASON = ("the paper's data (USITC ITPD-E sector flows, the Dynamic Gravity Dataset and GSDB sanctions) are not "
