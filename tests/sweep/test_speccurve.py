@@ -78,6 +78,11 @@ def test_stored_sweep_warns_when_the_notebook_changed(tmp_path, monkeypatch):
     (folder / "sweep.json").write_text(json.dumps(provenance))
     stored = load_stored("toy")
     assert not stored.stale and stored.admonition().kind == "note"
+    assert not stored.code_changed  # stored before the code hash was recorded: nothing is claimed
+    provenance["helpers_code_hash"] = "0" * 16
+    (folder / "sweep.json").write_text(json.dumps(provenance))
+    stored = load_stored("toy")
+    assert stored.code_changed and "helper library" in stored.admonition().body_html
     notebook.write_text(notebook.read_text().replace("n = 200", "n = 201"))
     stored = load_stored("toy")
     assert stored.stale and stored.admonition().kind == "warning"

@@ -172,6 +172,15 @@ def test_failed_run_is_recorded_and_rerun_resumes(tmp_path):
     assert third.n_reused == 0
 
 
+def test_run_id_changes_with_the_helper_code():
+    from helpers.sweep.core import helpers_code_hash, run_id
+
+    code = helpers_code_hash()
+    assert code == helpers_code_hash() and len(code) == 16
+    assert run_id("nb", {"a": 1}, {}, code) == run_id("nb", {"a": 1}, {}, code)
+    assert run_id("nb", {"a": 1}, {}, code) != run_id("nb", {"a": 1}, {}, "another")
+
+
 def test_cli_exit_status_counts_failures(tmp_path, capsys):
     out = tmp_path / "cli"
     status = main([str(FIXTURE), "-p", "fail=false,true", "-p", "loc=0.5", "--executor", "serial",

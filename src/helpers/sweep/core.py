@@ -10,9 +10,9 @@ Layout of a sweep's output folder::
       runs/<run_id>/record.json      status, error, wall time, glued scalars, notebook hash
       runs/<run_id>/scorecard/       whatever the notebook saved to BOOK_SCORECARD_DIR
 
-A run's id is a hash of the notebook (cell sources), its parameters and the environment given to its kernel
-(the data mirror), so rerunning a sweep skips runs that already completed, and an edited notebook or another
-data mirror runs afresh.
+A run's id is a hash of the notebook (cell sources), its parameters, the environment given to its kernel
+(the data mirror) and the helper library's source, so rerunning a sweep skips runs that already completed,
+and an edited notebook, another data mirror or a change in `src/helpers` runs afresh.
 """
 from __future__ import annotations
 
@@ -76,10 +76,25 @@ class SweepResult:
                 f"{self.n_failed} failed; results in {self.out_dir / 'results.parquet'}")
 
 
-def run_id(nb_hash: str, parameters: dict[str, Any], env: dict[str, str] | None = None) -> str:
-    """Hash of the notebook's code, the parameters and the kernel env given (e.g. which data mirror)."""
-    key = f"{nb_hash}\n{canonical_json(parameters)}\n{canonical_json(env or {})}"
+def run_id(nb_hash: str, parameters: dict[str, Any], env: dict[str, str] | None = None,
+           code_hash: str = "") -> str:
+    """Hash of the notebook's code, the parameters, the kernel env given (e.g. which data mirror) and the
+    helper library's code."""
+    key = f"{nb_hash}\n{canonical_json(parameters)}\n{canonical_json(env or {})}\n{code_hash}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def helpers_code_hash() -> str:
+    """Hash of every source file of the `helpers` package: the notebooks' results depend on it, so a stored
+    run is reused only while it is unchanged."""
+    import helpers
+
+    package = Path(helpers.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _repo_root() -> Path:
@@ -260,6 +275,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
     notebook, nb, the_grid, combos, params = prepare(notebook, grid, flags, spec)
     nb_hash = notebook_hash(nb)
+    code_hash = helpers_code_hash()
     out_dir = Path(out_dir) if out_dir else _repo_root() / "sweeps" / "runs" / notebook.stem
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or default_workers()
@@ -271,7 +287,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
     tasks = []
     order = []
     for combo in combos:
-        rid = run_id(nb_hash, combo, env)
+        rid = run_id(nb_hash, combo, env, code_hash)
         order.append((rid, combo))
         done = None if force else _completed(out_dir / "runs" / rid, rid)
         if done is not None:
@@ -282,8 +298,8 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     provenance = {
-        "notebook": _display_path(notebook), "notebook_hash": nb_hash, "grid": the_grid.as_dict(),
-        "n_runs": len(combos), "started_at": started, "executor": executor, "scheduler": scheduler,
+        "notebook": _display_path(notebook), "notebook_hash": nb_hash, "helpers_code_hash": code_hash,
+        "grid": the_grid.as_dict(), "n_runs": len(combos), "started_at": started, "executor": executor, "scheduler": scheduler,
         "workers": workers if executor != "serial" else 1, "python": platform.python_version(),
         "host": platform.node(), "data_mirror": env.get("BOOK_DATA_MIRROR", os.environ.get("BOOK_DATA_MIRROR")),
         **code_version(),

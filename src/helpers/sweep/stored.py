@@ -1,7 +1,8 @@
 """Stored sweep results the book reads (sweeps/results/<slug>/: results.csv + sweep.json).
 
 A robustness page does not rerun a long sweep at build time: it reads the stored result, shows where it
-came from (grid, code version, date), and warns visibly when the swept notebook has changed since.
+came from (grid, code version, date), and warns visibly when the swept notebook has changed since (and says
+so, more quietly, when only the helper library has).
 """
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ class StoredSweep:
     provenance: dict[str, Any]
     folder: Path
     current_hash: str | None  # None when the swept notebook no longer exists
+    current_code_hash: str | None = None
+
+    @property
+    def code_changed(self) -> bool:
+        """The helper library changed since the sweep ran (unknown for sweeps stored before it was recorded)."""
+        ran_on = self.provenance.get("helpers_code_hash")
+        return bool(ran_on and self.current_code_hash and ran_on != self.current_code_hash)
 
     @property
     def stale(self) -> bool:
@@ -58,6 +66,10 @@ class StoredSweep:
                               "below shows the old results; rerun <code>python -m helpers sweep "
                               f"{html.escape(str(grid.get('source')))} --store {html.escape(_rel(self.folder))}"
                               "</code> to refresh it.</p>", kind="warning")
+        if self.code_changed:
+            body += ("<p>The helper library (<code>src/helpers</code>) has changed since the sweep ran, though the "
+                     "notebook has not: a run on the current code may give other numbers. Rerun the sweep with "
+                     "<code>--store</code> to refresh them.</p>")
         return Admonition("Stored sweep (the notebook has not changed since)", body, kind="note")
 
 
@@ -85,4 +97,7 @@ def load_stored(slug_or_folder: str | Path) -> StoredSweep:
     table = pd.read_csv(folder / "results.csv", float_precision="round_trip")
     notebook = Path(ROOT) / str(provenance.get("notebook"))
     current = notebook_hash(notebook) if notebook.exists() else None
-    return StoredSweep(table=table, provenance=provenance, folder=folder, current_hash=current)
+    from .core import helpers_code_hash
+
+    return StoredSweep(table=table, provenance=provenance, folder=folder, current_hash=current,
+                       current_code_hash=helpers_code_hash())
