@@ -40,6 +40,8 @@ def test_real_covariates_are_sane():
     by = cov.drop_duplicates(["exporter", "year"]).set_index(["exporter", "year"])
     assert by.loc[(200, 2010), "ally"] == 1  # UK is a US ally
     assert by.loc[(365, 2010), "ally"] == 0  # Russia is not (nonaggression pacts excluded)
+    assert by.loc[(740, 2010), "ally"] == 1  # Japan: the US pledges its defense (ATOP obligation US -> Japan)
+    assert {"DEU", "SRB", "YEM"} <= set(cov.exp_iso3)  # GDP kept under other COW codes, mapped
     sanctioned = cov.drop_duplicates(["importer", "year"]).set_index(["importer", "year"]).sanction
     assert sanctioned.loc[(630, 2010)] == 1  # Iran
     assert sanctioned.loc[(200, 2010)] == 0

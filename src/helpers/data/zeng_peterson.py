@@ -65,6 +65,12 @@ REGIMES = {"Wassenaar Arrangement": WASSENAAR, "Nuclear Suppliers Group": NSG,
 
 # CEPII GeoDist uses a few pre-2000 ISO codes
 _CEPII_ISO_FIX = {"ROM": "ROU", "ZAR": "COD", "YUG": "SRB", "TMP": "TLS", "PAL": "PSE"}
+# The UNGA file labels Serbia (COW 345 throughout) "YUG"; V-Dem, CEPII and the regime tables say "SRB".
+_UNGA_ISO_FIX = {"YUG": "SRB"}
+# The GDP estimates (peacesciencer) keep other COW codes than the UNGA file for three countries: unified
+# Germany under 260 (UNGA 255), unified Yemen under 678 (UNGA 679), Serbia from 2007 under 340 (UNGA 345).
+# (gdp code, from year) -> UNGA code
+_GDP_CCODE_FIX = {(260, 1990): 255, (678, 1990): 679, (340, 2007): 345}
 
 
 def regime_table() -> pd.DataFrame:
@@ -94,6 +100,7 @@ def ideal_points(years: tuple[int, int]) -> pd.DataFrame:
     u = load(KEYS["ideal_points"])
     u = u.assign(year=u["session"] + 1945)[["ccode", "iso3c", "year", "IdealPointAll"]]
     u = u.rename(columns={"iso3c": "iso3", "IdealPointAll": "ideal"}).dropna()
+    u["iso3"] = u["iso3"].replace(_UNGA_ISO_FIX)
     return u[(u.year >= years[0]) & (u.year <= years[1])]
 
 
@@ -117,14 +124,19 @@ def us_sanctions(years: tuple[int, int], exclude_types: tuple[str, ...] = PAPER_
 
 
 def us_allies(years: tuple[int, int], coding: str = "def_off_neu") -> pd.DataFrame:
-    """ccode, year, ally: ATOP alliance with the US with a defense/offense/neutrality obligation (or per coding)."""
+    """ccode, year, ally: ATOP alliance with the US with a defense/offense/neutrality obligation (or per coding).
+
+    The peacesciencer ATOP dyad-years are directed (ccode1's obligations to ccode2; e.g. the US pledges to
+    defend Japan, Japan does not pledge to defend the US), and the paper codes whether the two *share* such an
+    alliance, so an obligation in either direction counts."""
     a = _frame(load(KEYS["alliances"]))
-    a = a[(a.ccode2 == US_CCODE) & (a.year >= years[0]) & (a.year <= years[1])]
+    a = a[((a.ccode1 == US_CCODE) | (a.ccode2 == US_CCODE)) & (a.year >= years[0]) & (a.year <= years[1])]
     cols = {"def_off_neu": ["atop_defense", "atop_offense", "atop_neutral"],
             "defense_only": ["atop_defense"],
             "atopally_all": ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]}[coding]
-    a = a.assign(ally=(a[cols].fillna(0).sum(axis=1) > 0).astype(float))
-    return a.rename(columns={"ccode1": "ccode"})[["ccode", "year", "ally"]]
+    a = a.assign(ally=(a[cols].fillna(0).sum(axis=1) > 0).astype(float),
+                 ccode=np.where(a.ccode1 == US_CCODE, a.ccode2, a.ccode1).astype(int), year=a.year.astype(int))
+    return a.groupby(["ccode", "year"], as_index=False).ally.max()
 
 
 def country_years(years: tuple[int, int]) -> pd.DataFrame:
@@ -135,6 +147,9 @@ def country_years(years: tuple[int, int]) -> pd.DataFrame:
     g = _frame(load(KEYS["gdp"]))[["ccode", "year", "wbgdp2011est"]].dropna()
     g = g.assign(ccode=g.ccode.astype(int), year=g.year.astype(int),
                  lngdp=g.wbgdp2011est - np.log(1000.0))[["ccode", "year", "lngdp"]]  # log thousands of USD
+    for (code, first), unga in _GDP_CCODE_FIX.items():
+        g = g[~((g.ccode == unga) & (g.year >= first))]
+        g.loc[(g.ccode == code) & (g.year >= first), "ccode"] = unga
     cy = ip.astype({"ccode": int, "year": int}).merge(v, on=["iso3", "year"]).merge(g, on=["ccode", "year"])
     cy = cy.dropna(subset=["ideal", "libdem", "lngdp"])
     return cy.sort_values(["ccode", "year"], ignore_index=True)
