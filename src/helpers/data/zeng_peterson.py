@@ -8,11 +8,15 @@ of the four multilateral export-control regimes (MECR).
 
 Not in the mirror: the controlled dual-use trade flows (Atlas HS6 filtered by the EU dual-use list) and the
 historical US Commerce Country Chart. :func:`load_cdu_trade` and :func:`load_country_chart` read them if a
-user has them; otherwise :mod:`helpers.synth.zeng_peterson` generates the outcome, the export-control
-index and the network integration measures on this real covariate panel.
+user has them (the chapter's ``cdu_file`` / ``country_chart_file`` parameters, see
+:mod:`helpers.chapters.zeng_peterson`); :func:`cdu_dyad_years` turns the flows into the outcome and
+:func:`cdu_integration` into the network integration measures. Without them
+:mod:`helpers.synth.zeng_peterson` generates the outcome, the export-control index and the integration
+measures on this real covariate panel.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -225,37 +229,108 @@ def cow_trade(years: tuple[int, int] = (1996, 2014)) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Files a user may have (not in the mirror)
+# Files a user may have (not in the mirror). The chapter reads them when the parameters ``cdu_file`` /
+# ``country_chart_file`` (or the environment variables ZENG_PETERSON_CDU_FILE /
+# ZENG_PETERSON_COUNTRY_CHART_FILE) name them.
 # ---------------------------------------------------------------------------------------------------------
+CDU_COLUMNS = ("exporter_iso3", "importer_iso3", "year", "value_musd")
+CDU_LAYOUT = ("CSV with columns exporter_iso3, importer_iso3, year, value_musd (millions of constant 2010 USD; "
+              "Atlas HS92 HS6 exports filtered by the EU dual-use correlation list and summed) and optionally "
+              "category (CCL category 0-9); one row per exporter-importer-year(-category), zeros written out")
+# The Country Chart's reasons for control (15 CFR 738 Supp. 1): chemical & biological weapons, nuclear
+# non-proliferation, national security, missile technology, regional stability, firearms convention, crime
+# control, anti-terrorism. Any column named like these (two capitals and a digit) counts as a reason.
+CHART_REASONS = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2", "FC1", "CC1", "CC2", "CC3",
+                 "AT1", "AT2")
+CHART_LAYOUT = ("CSV with columns iso3, year and one column per reason for control (CB1 ... AT2), "
+                "1/0 or X/blank for each country-year (one row per country per annual chart)")
+_REASON = re.compile(r"^[A-Z]{2}[0-9]$")
+
+
 def load_cdu_trade(path: str | Path) -> pd.DataFrame:
     """Controlled dual-use trade, one row per exporter-importer-year(-category).
 
     Expected CSV columns: ``exporter_iso3, importer_iso3, year, value_musd`` and optionally ``category``
     (CCL category 0-9). Values in millions of constant 2010 USD (Atlas HS92 HS6 rows filtered by the EU
-    dual-use correlation list and summed).
+    dual-use correlation list and summed). The rows present define the sample: a dyad-year that trades but
+    exports no CDU goods should be a row with value 0; an absent dyad-year is not in the sample. With a
+    ``category`` column the outcome is the sum over a dyad-year's category rows, so an HS code that maps to
+    several categories should be split across them (or entered in one), not repeated. Duplicate rows
+    (same exporter, importer, year and category) are summed; self-flows are dropped.
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"CDU trade file not found: {path}. It is not in the offline mirror; build it from "
                                 "the Atlas HS92 HS6 files and the EU dual-use correlation list (see the chapter's data page).")
-    d = pd.read_csv(path)
-    need = {"exporter_iso3", "importer_iso3", "year", "value_musd"}
+    d = pd.read_csv(path, dtype={"exporter_iso3": str, "importer_iso3": str})
+    need = set(CDU_COLUMNS)
     if need - set(d.columns):
-        raise ValueError(f"{path.name} lacks columns {sorted(need - set(d.columns))}; expected {sorted(need)} (+ category).")
+        raise ValueError(f"{path.name} lacks columns {sorted(need - set(d.columns))}; expected a {CDU_LAYOUT}.")
+    d["value_musd"] = pd.to_numeric(d["value_musd"], errors="coerce")
+    if d["value_musd"].isna().any() or (d["value_musd"] < 0).any():
+        raise ValueError(f"{path.name}: value_musd must be a number >= 0 in every row "
+                         f"({int(d['value_musd'].isna().sum())} missing, {int((d['value_musd'] < 0).sum())} negative).")
+    d["year"] = d["year"].astype(int)
+    d = d[d.exporter_iso3 != d.importer_iso3]
+    keys = [*CDU_COLUMNS[:3], *(["category"] if "category" in d.columns else [])]
+    return d.groupby(keys, as_index=False)["value_musd"].sum()
+
+
+def cdu_dyad_years(cdu: pd.DataFrame) -> pd.DataFrame:
+    """Outcome from the CDU flows: exporter_iso3, importer_iso3, year, value_musd (summed over categories),
+    ``log_cdu`` = log(1 + value_musd) and ``d_log_cdu`` = its change from the previous year where the file has
+    that dyad's previous year (computed on the whole file before the merge, so the first analysis year's change
+    uses the year before it, as in the paper's Table 2), else missing."""
+    d = cdu.groupby(list(CDU_COLUMNS[:3]), as_index=False)["value_musd"].sum()
+    d = d.sort_values(list(CDU_COLUMNS[:3]), ignore_index=True)
+    d["log_cdu"] = np.log1p(d.value_musd)
+    same = ((d.exporter_iso3.shift(1) == d.exporter_iso3) & (d.importer_iso3.shift(1) == d.importer_iso3)
+            & (d.year.shift(1) == d.year - 1))
+    d["d_log_cdu"] = np.where(same, d.log_cdu - d.log_cdu.shift(1), np.nan)
     return d
 
 
+def cdu_integration(cdu: pd.DataFrame, transform: str = "inv_log1p") -> pd.DataFrame:
+    """Exporter and importer integration from the CDU networks: iso3, year, exp_int, imp_int.
+
+    Weighted closeness (``helpers.methods.networks``) in each year's export network (out-closeness) and
+    import network (in-closeness), per CCL category when the file has one, max over categories, divided by
+    the maximum (0-1). Every country in the file is a node (the US included); a country with no positive flow
+    in a year has integration 0 that year.
+    """
+    from helpers.methods.networks import integration
+
+    edges = cdu.rename(columns={"exporter_iso3": "exporter", "importer_iso3": "importer", "value_musd": "flow"})
+    category = "category" if "category" in edges.columns else None
+    out = integration(edges, "out", category=category, transform=transform).rename(columns={"node": "iso3", "closeness": "exp_int"})
+    inn = integration(edges, "in", category=category, transform=transform).rename(columns={"node": "iso3", "closeness": "imp_int"})
+    return out.merge(inn, on=["year", "iso3"], how="outer").fillna({"exp_int": 0.0, "imp_int": 0.0})[
+        ["iso3", "year", "exp_int", "imp_int"]]
+
+
+def _marks(col: pd.Series) -> pd.Series:
+    """1/0 from a Country Chart column written as numbers or as X marks (blank = no mark)."""
+    num = pd.to_numeric(col, errors="coerce")
+    text = col.astype(str).str.strip().str.upper()
+    return np.where(num.notna(), (num > 0).astype(float), (text == "X").astype(float))
+
+
 def load_country_chart(path: str | Path) -> pd.DataFrame:
-    """Historical US Commerce Country Chart: CSV with ``iso3, year`` and one 0/1 column per control reason
-    (CB1 ... AT2). Returns iso3, year, x_count and the yearly-max-normalised index ``export_controls``."""
+    """Historical US Commerce Country Chart: CSV with ``iso3, year`` and one column per reason for control
+    (CB1 ... AT2; any column named two capitals and a digit), marked 1/0 or X/blank; other columns (e.g. a
+    country name) are ignored. Returns iso3, year, x_count (number of marks) and the index
+    ``export_controls`` = x_count divided by that year's maximum over the chart's countries (0-1)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"Country Chart file not found: {path}. It is not in the offline mirror "
                                 "(15 CFR Part 738 Supp. 1, annual editions; hand-code it).")
-    d = pd.read_csv(path)
-    reasons = [c for c in d.columns if c not in ("iso3", "year")]
+    d = pd.read_csv(path, dtype={"iso3": str})
+    reasons = [c for c in d.columns if _REASON.match(str(c))]
     if not {"iso3", "year"} <= set(d.columns) or not reasons:
-        raise ValueError(f"{path.name} needs columns iso3, year and one column per control reason.")
-    d["x_count"] = d[reasons].sum(axis=1)
-    d["export_controls"] = d.x_count / d.groupby("year").x_count.transform("max")
-    return d[["iso3", "year", "x_count", "export_controls"]]
+        raise ValueError(f"{path.name} needs columns iso3, year and one column per control reason; expected a {CHART_LAYOUT}.")
+    d = d.assign(year=d["year"].astype(int), x_count=sum(_marks(d[c]) for c in reasons))
+    if d.duplicated(["iso3", "year"]).any():
+        raise ValueError(f"{path.name}: more than one row for some (iso3, year); one row per country per chart.")
+    top = d.groupby("year").x_count.transform("max")
+    d["export_controls"] = np.where(top > 0, d.x_count / top.where(top > 0, 1), 0.0)
+    return d[["iso3", "year", "x_count", "export_controls"]].reset_index(drop=True)

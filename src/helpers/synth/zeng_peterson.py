@@ -4,7 +4,8 @@ Real (inputs, from :func:`helpers.data.zeng_peterson.build_covariates`): sanctio
 log GDPs, MECR, liberal democracy, log distance. Synthetic (this module; the files are not public offline):
 
 * which dyad-years trade (gravity selection, calibrated to the paper's N = 289,405 levels / 265,447 changes);
-* ``export_controls`` (Country Chart index), ``exp_int`` / ``imp_int`` (network closeness in CDU trade);
+* ``export_controls`` (Country Chart index; a user's real chart can replace it, see :func:`make_panel`),
+  ``exp_int`` / ``imp_int`` (network closeness in CDU trade);
 * the outcome: the latent log CDU level y* with Δy* = α + γ_t + x'β_true + ε, ε ARMA(1,1) within dyad
   (φ = 0.4, θ = −0.7, innovation SD 0.51), β_true = the paper's Table 2 coefficients of ``truth_model``;
   ``log_cdu`` = max(0, y*) and ``d_log_cdu`` = Δy* (``dv_mode="latent"``) or Δ max(0, y*) ("censored").
@@ -127,19 +128,29 @@ def design(panel: pd.DataFrame, model: str) -> pd.DataFrame:
 
 
 def make_panel(covariates: pd.DataFrame, seed: int = 20240101, truth_model: str = "M3",
-               dv_mode: str = "latent", years: tuple[int, int] = (1997, 2015)) -> pd.DataFrame:
+               dv_mode: str = "latent", years: tuple[int, int] = (1997, 2015),
+               export_controls: pd.DataFrame | None = None) -> pd.DataFrame:
     """The analysis panel: real covariates + synthetic selection, EC, integration and outcome.
 
     Returns levels rows for ``years`` with ``log_cdu`` and, where the previous year is in the panel,
     ``d_log_cdu``; ``in_diff_sample`` flags the rows of the Table 2 sample. ``dyad`` is an integer id.
+    ``export_controls`` (columns importer, year, export_controls), when given, is a real index (a user's
+    Country Chart) used in place of the generated one, also in the outcome equation; importer-years it does
+    not cover are left out before the dyad-years are selected.
     """
     if dv_mode not in ("latent", "censored"):
         raise ValueError(f"dv_mode must be 'latent' or 'censored', got {dv_mode!r}.")
     rng = np.random.default_rng(seed)
     beta = true_coefficients(truth_model)
     cov = covariates[(covariates.year >= years[0] - 1) & (covariates.year <= years[1])].reset_index(drop=True)
+    if export_controls is not None:
+        ec = export_controls[["importer", "year"]].drop_duplicates()
+        cov = cov.merge(ec, on=["importer", "year"]).sort_values(["exporter", "importer", "year"], ignore_index=True)
     present = _select_dyad_years(cov, rng, years)
     cm = synthetic_country_measures(cov, rng)
+    if export_controls is not None:
+        real_ec = export_controls[["importer", "year", "export_controls"]].rename(columns={"importer": "ccode"})
+        cm = cm.drop(columns="export_controls").merge(real_ec, on=["ccode", "year"], how="left")
     exp_m = cm[["ccode", "year", "exp_int"]].rename(columns={"ccode": "exporter"})
     imp_m = cm[["ccode", "year", "export_controls", "imp_int"]].rename(columns={"ccode": "importer"})
     full = cov.merge(exp_m, on=["exporter", "year"], how="left").merge(imp_m, on=["importer", "year"], how="left")
