@@ -144,6 +144,7 @@ def test_real_without_files_raises_one_clear_error(monkeypatch):
     msg = str(err.value)
     for needed in ("cdu_file", "country_chart_file", "ZENG_PETERSON_CDU_FILE", "exporter_iso3", "value_musd", "CB1"):
         assert needed in msg
+    assert zp.choose(_p(data_source="real"), with_user_files=False).is_real  # the COW extension page
     with pytest.raises(DataUnavailable, match="cdu_file = 'nope.csv'.*no such file"):
         zp.choose(_p(data_source="auto", cdu_file="nope.csv"))
 

@@ -208,12 +208,14 @@ def user_files(p) -> UserFiles:
                      cdu_sha256=cdu[1] if cdu else "", chart_sha256=chart[1] if chart else "")
 
 
-def choose(p):
+def choose(p, with_user_files: bool = True):
     """The mirror files this chapter runs on. The covariates are real in every mode (there is no covariate
-    generator), so a missing covariate file always raises; the user's files are handled by ``user_files``."""
+    generator), so a missing covariate file always raises; the user's files are handled by ``user_files``
+    (checked here first, unless the page does not use them: the COW extension)."""
     import dataclasses
 
-    user_files(p)  # fail early and clearly on a bad or missing user file
+    if with_user_files:
+        user_files(p)  # fail early and clearly on a bad or missing user file
     choice = choose_source("real", list(zd.KEYS.values()), generator=None, seed=p.seed)
     return dataclasses.replace(choice, requested=p.data_source)
 
