@@ -82,3 +82,54 @@ def test_parameters_validate_with_one_clear_message():
     assert "residual_def" in str(err.value) and "n_generic" in str(err.value)
     with pytest.raises(ValueError, match="Unknown chapter settings"):
         C.settings(nonsense=1)
+
+
+# ---- EUSANCT as the real application's sanctions source ------------------------------------------
+def test_eusanct_reader_on_a_tiny_case_table():
+    from helpers.data import eusanct
+
+    frame = pd.DataFrame({
+        "caseid": [1, 2], "targetstate": [630, 40], "targetstate_name": ["Iran", "Cuba"],
+        "impositionEU": [0, 1], "impositionEU_year": [np.nan, 1995], "startyearEU": [np.nan, 1994],
+        "endyearEU": [np.nan, 1996], "impositionEU_type": [".", "8;12"],
+        "impositionUS": [1, 1], "impositionUS_year": [np.nan, 1992], "startyearUS": [1984, 1992],
+        "endyearUS": [np.nan, np.nan], "impositionUS_type": ["1;2;3", " 1 ; 7b"],
+        "impositionUN": [0, 0], "impositionUN_year": [np.nan] * 2, "startyearUN": [np.nan] * 2,
+        "endyearUN": [np.nan] * 2, "impositionUN_type": [".", "."]})
+    imp = eusanct.impositions(frame=frame)
+    assert len(imp) == 3 and imp["types"].tolist() == [("8", "12"), ("1", "2", "3"), ("1", "7b")]
+    assert imp.loc[imp["caseid"] == 1, "start"].item() == 1984          # start year when no imposition year
+    ty = eusanct.total_embargo_years((1990, 1993), frame=frame)
+    assert set(map(tuple, ty.to_numpy())) == {(630, 1990), (630, 1991), (630, 1992), (630, 1993), (40, 1992),
+                                              (40, 1993)}
+    with pytest.raises(ValueError, match="senders"):
+        eusanct.impositions(("OAS",), frame=frame)
+
+
+@needs_mirror
+def test_eusanct_reader_reproduces_zeng_peterson_us_sanctions():
+    from helpers.data import eusanct
+    from helpers.data import zeng_peterson as zp
+
+    imp = eusanct.impositions(("US",))
+    imp = imp[imp["types"].map(lambda ts: any(t not in zp.PAPER_EXCLUDED_TYPES for t in ts))]
+    ours = eusanct.target_years(imp, (1996, 2015)).sort_values(["ccode", "year"], ignore_index=True)
+    theirs = zp.us_sanctions((1996, 2015))[["ccode", "year"]].sort_values(["ccode", "year"], ignore_index=True)
+    pd.testing.assert_frame_equal(ours, theirs.astype(ours.dtypes.to_dict()))
+
+
+@needs_mirror
+def test_real_sanctions_sources_ties_eusanct_either():
+    ties, eus, either = (D.real_country_year(s) for s in D.SANCTION_SOURCES)
+    sanctioned = lambda cy: set(cy.loc[cy["sanctioned"] == 1, "iso3"])
+    assert {"ISR", "ZAF"} <= sanctioned(ties) and "IRN" not in sanctioned(ties)
+    assert sanctioned(eus) == {"IRN"}                       # US total embargo on Iran from 1984, open-ended
+    assert eus.loc[eus["iso3"] == "IRN", "sanctioned"].eq(1).all()
+    assert (either["sanctioned"] == np.maximum(ties["sanctioned"], eus["sanctioned"])).all()
+    assert ties.drop(columns="sanctioned").equals(eus.drop(columns="sanctioned"))
+    g = D.real_geopolitics(sanctions="eusanct")
+    assert g.loc[(g.exporter == "IRN") & (g.importer == "USA"), "Sanc"].eq(1).all()
+    by = D.sanctioned_by_source()
+    assert set(by["source"]) == set(D.SANCTION_SOURCES)
+    with pytest.raises(ValueError, match="sanctions must be"):
+        D.real_country_year("gsdb")

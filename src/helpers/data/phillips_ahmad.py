@@ -9,9 +9,9 @@ Two groups of builders:
 * **The offline method application on real data**: the Yotov et al. (2016) manufacturing panel with domestic
   flows (69 countries, 1986-2006) with CEPII landlocked status and the Advanced Guide's RTA dummy
   (`yotov_panel`), and country-year geopolitics from V-Dem v14 (`v2x_polyarchy`, `v2x_corr`), World Bank
-  historical income groups (CLASS) and TIES v4.1 total economic embargoes (`real_country_year`,
-  `real_geopolitics`). The Yotov data have no legal-origin and no island variable: those two regressors are
-  left out of the real-data gravity equation.
+  historical income groups (CLASS) and total economic embargoes from TIES v4.1, EUSANCT or either
+  (`real_country_year`, `real_geopolitics`, `sanctions=`; see `SANCTION_SOURCES`). The Yotov data have no
+  legal-origin and no island variable: those two regressors are left out of the real-data gravity equation.
 """
 from __future__ import annotations
 
@@ -48,6 +48,10 @@ YOTOV_COW = {
 }
 YOTOV_TO_ISO3 = {"ROM": "ROU"}          # Yotov/CEPII use the old code for Romania
 TIES_TOTAL_EMBARGO = 1                  # TIES `sanctiontype` 1 = total economic embargo
+# Sanctions source of the real application (the paper's GSDB is not offline): TIES v4.1 total economic
+# embargoes (any sender, cases to 2005), EUSANCT impositions with a total economic embargo (EU/US/UN senders
+# only, cases active 1989-2015), or a country-year sanctioned in either.
+SANCTION_SOURCES = ("ties", "eusanct", "either")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -192,13 +196,16 @@ def yotov_panel() -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=2)
-def real_country_year() -> pd.DataFrame:
+@lru_cache(maxsize=4)
+def real_country_year(sanctions: str = "ties") -> pd.DataFrame:
     """Country-year geopolitics for the Yotov countries: dem (v2x_polyarchy), corr (v2x_corr), upper
     (World Bank upper-middle or high income; classification released in July of the year), sanctioned
-    (target of an active TIES total economic embargo). Missing values stay missing."""
+    (target of an active total economic embargo in `sanctions`: "ties", "eusanct" or "either", see
+    `SANCTION_SOURCES`). Missing values stay missing."""
     from helpers.data import load
 
+    if sanctions not in SANCTION_SOURCES:
+        raise ValueError(f"sanctions must be one of {list(SANCTION_SOURCES)}; got {sanctions!r}.")
     countries = sorted(YOTOV_COW)
     years = list(range(1986, 2007))
     frame = pd.MultiIndex.from_product([countries, years], names=["iso3", "year"]).to_frame(index=False)
@@ -217,20 +224,62 @@ def real_country_year() -> pd.DataFrame:
     wb = wb.dropna(subset=["upper"]).drop_duplicates(["code", "year"]).set_index(["code", "year"])["upper"]
     frame["upper"] = wb.reindex(pd.MultiIndex.from_arrays([iso, frame["year"].astype(float)])).to_numpy()
 
-    ties = load("ties_v4_1_xls")
-    ties = ties[(ties["imposition"] == 1) & (ties["sanctiontype"] == TIES_TOTAL_EMBARGO)]
+    sanctioned = pd.Series(0, index=frame.index)
+    if sanctions in ("ties", "either"):
+        sanctioned |= _ties_sanctioned(frame)
+    if sanctions in ("eusanct", "either"):
+        sanctioned |= _eusanct_sanctioned(frame)
+    frame["sanctioned"] = sanctioned.astype(int)
+    return frame
+
+
+def _cow_to_yotov() -> dict:
     cow_to_iso = {v: k for k, v in YOTOV_COW.items()}
     cow_to_iso[260] = "DEU"                       # West Germany
-    frame["sanctioned"] = 0
+    return cow_to_iso
+
+
+def _ties_sanctioned(frame: pd.DataFrame) -> pd.Series:
+    """1 where the country-year is the target of an imposed TIES v4.1 total economic embargo (any sender;
+    open cases run to the panel's end)."""
+    from helpers.data import load
+
+    ties = load("ties_v4_1_xls")
+    ties = ties[(ties["imposition"] == 1) & (ties["sanctiontype"] == TIES_TOTAL_EMBARGO)]
+    cow_to_iso = _cow_to_yotov()
+    out = pd.Series(0, index=frame.index)
+    last = int(frame["year"].max())
     for r in ties.itertuples():
         target = cow_to_iso.get(int(r.targetstate)) if pd.notna(r.targetstate) else None
         if target is None:
             continue
         start = r.sancimpositionstartyear if pd.notna(r.sancimpositionstartyear) else r.startyear
-        end = r.endyear if pd.notna(r.endyear) else (r.ongoingasofyear if pd.notna(r.ongoingasofyear) else 2006)
-        sel = (frame["iso3"] == target) & frame["year"].between(int(start), int(end))
-        frame.loc[sel, "sanctioned"] = 1
-    return frame
+        end = r.endyear if pd.notna(r.endyear) else (r.ongoingasofyear if pd.notna(r.ongoingasofyear) else last)
+        out[(frame["iso3"] == target) & frame["year"].between(int(start), int(end))] = 1
+    return out
+
+
+def _eusanct_sanctioned(frame: pd.DataFrame) -> pd.Series:
+    """1 where the country-year is the target of an EU, US or UN imposition that includes a total economic
+    embargo in EUSANCT (`helpers.data.eusanct.total_embargo_years`; open cases run to the panel's end)."""
+    from helpers.data import eusanct
+
+    years = (int(frame["year"].min()), int(frame["year"].max()))
+    hit = eusanct.total_embargo_years(years)
+    hit = hit.assign(iso3=hit["ccode"].map(_cow_to_yotov())).dropna(subset=["iso3"])
+    keys = set(zip(hit["iso3"], hit["year"]))
+    return pd.Series([int((c, y) in keys) for c, y in zip(frame["iso3"], frame["year"])], index=frame.index)
+
+
+def sanctioned_by_source() -> pd.DataFrame:
+    """Yotov countries ever sanctioned under each source: iso3, source, first and last year, years."""
+    rows = []
+    for src in SANCTION_SOURCES:
+        cy = real_country_year(src)
+        s = cy[cy["sanctioned"] == 1].groupby("iso3")["year"].agg(["min", "max", "size"]).reset_index()
+        rows.append(s.assign(source=src))
+    out = pd.concat(rows, ignore_index=True).rename(columns={"min": "first", "max": "last", "size": "years"})
+    return out[["source", "iso3", "first", "last", "years"]]
 
 
 def pair_geopolitics(cy: pd.DataFrame, income_missing: str = "zero", dem_thresholds=(0.25, 0.75),
@@ -261,6 +310,7 @@ def pair_geopolitics(cy: pd.DataFrame, income_missing: str = "zero", dem_thresho
     return out
 
 
-@lru_cache(maxsize=2)
-def real_geopolitics(income_missing: str = "zero") -> pd.DataFrame:
-    return pair_geopolitics(real_country_year(), income_missing=income_missing)
+@lru_cache(maxsize=6)
+def real_geopolitics(income_missing: str = "zero", sanctions: str = "ties") -> pd.DataFrame:
+    """Second-stage pair variables on the Yotov countries, with the sanctions source `sanctions`."""
+    return pair_geopolitics(real_country_year(sanctions), income_missing=income_missing)
