@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.data import load
+from helpers.data import eusanct, load
 
 US_CCODE = 2
 KEYS = {
@@ -114,16 +114,9 @@ def us_sanctions(years: tuple[int, int], exclude_types: tuple[str, ...] = PAPER_
     A case counts unless all its US imposition types are in ``exclude_types`` ("solely" in the paper).
     In force = from the US imposition year to the US end year (open cases run to the end of the data).
     """
-    e = load(KEYS["sanctions"])
-    e = e[e["impositionUS"] == 1].copy()
-    types = e["impositionUS_type"].astype(str).str.replace(" ", "").str.split(";")
-    keep = types.map(lambda ts: any(t not in exclude_types for t in ts if t not in ("", ".")))
-    e = e[keep]
-    start = pd.to_numeric(e["impositionUS_year"], errors="coerce").fillna(pd.to_numeric(e["startyearUS"], errors="coerce"))
-    end = pd.to_numeric(e["endyearUS"], errors="coerce").fillna(9999)
-    rows = [(int(c), y) for c, s, t in zip(e["targetstate"], start, end) if np.isfinite(s)
-            for y in range(max(int(s), years[0]), int(min(t, years[1])) + 1)]
-    out = pd.DataFrame(rows, columns=["ccode", "year"]).drop_duplicates()
+    imp = eusanct.impositions(("US",), load(KEYS["sanctions"]))
+    imp = imp[imp["types"].map(lambda ts: any(t not in exclude_types for t in ts))]
+    out = eusanct.target_years(imp, years)
     return out.assign(sanction=1.0)
 
 
