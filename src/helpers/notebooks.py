@@ -51,7 +51,9 @@ def strip(nb_path: Path) -> bool:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         cell.get("metadata", {}).pop("execution", None)
-    nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if nb["metadata"].get("kernelspec") != kernelspec:  # compared as dicts: a mere key order is left alone
+        nb["metadata"]["kernelspec"] = kernelspec
     new = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     if new != text:
         nb_path.write_text(new)
