@@ -16,7 +16,7 @@ parameters, status, wall time and glued scalars into results.parquet and results
 
 examples:
   python -m helpers sweep sweeps/funke_wende.toml
-  python -m helpers sweep notebooks/dorff_minhas/03_main_results.ipynb -p quick=true -p lag=1,2
+  python -m helpers sweep notebooks/dorff_minhas/02_cox_models.ipynb -p quick=true -p ties=efron,breslow
   python -m helpers sweep --grid sweeps/dorff_minhas.toml --executor dask --workers 2
   python -m helpers sweep --grid sweeps/dorff_minhas.toml --scheduler tcp://10.0.0.5:8786
 
