@@ -48,6 +48,15 @@ def test_one_parameters_cell_with_quick(path):
     cells = _parameters_cells(path)
     assert len(cells) == 1, "exactly one cell tagged `parameters`"
     assert "quick" in "".join(cells[0]["source"]), "the parameters cell defines `quick` for smoke runs"
+    # papermill reads every assignment (e.g. for `papermill --help-notebook`); a second "=" on a line, say in a
+    # comment, makes it skip the parameter with a warning
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    source = "".join(cells[0]["source"])
+    assigned = [line.split("=")[0].strip() for line in source.splitlines() if "=" in line and not line.startswith("#")]
+    parsed = [param.name for param in PythonTranslator.inspect(nbformat.from_dict({"source": source}))]
+    assert parsed == assigned, f"papermill cannot parse: {sorted(set(assigned) - set(parsed))}"
 
 
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
