@@ -2,10 +2,11 @@
 
 Two engines give the same estimates (tests check it to 1e-6):
 
-* ``"dense"``: IRLS on the panel laid out as (exporter, importer, year) arrays. With exporter-year and
+* ``"dense"``: IRLS on the panel laid out as (year, exporter, importer) arrays. With exporter-year and
   importer-year fixed effects the weighted within-transformation splits into one two-way problem per year,
-  which is solved *exactly* by eliminating the exporter effects (an n x n linear system per year) instead of
-  by alternating projections. Fast for the square panels of gravity (all pairs, domestic flows included).
+  which is solved *exactly* by eliminating the exporter effects (an n x n linear system per year, all years
+  in one batched solve) instead of by alternating projections. Fast for the square panels of gravity (all
+  pairs, domestic flows included); see benchmarks/phillips_ahmad_gravity.py.
 * ``"pyfixest"``: ``pyfixest.fepois``/``feols`` (any fixed-effect structure, e.g. with pair effects), with
   the MAP demeaner on pyfixest's Rust backend by default (see benchmarks/phillips_ahmad_*).
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -59,75 +61,110 @@ class DensePanel:
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, exporter="exporter", importer="importer", year="year"):
-        countries = np.sort(pd.unique(np.concatenate([df[exporter].to_numpy(), df[importer].to_numpy()])))
-        years = np.sort(pd.unique(df[year].to_numpy()))
-        ii = pd.Categorical(df[exporter], categories=countries).codes.astype(np.int64)
-        jj = pd.Categorical(df[importer], categories=countries).codes.astype(np.int64)
-        tt = pd.Categorical(df[year], categories=years).codes.astype(np.int64)
+        codes, countries = pd.factorize(np.concatenate([df[exporter].to_numpy(), df[importer].to_numpy()]),
+                                        sort=True)
+        ii, jj = codes[:len(df)].astype(np.int64), codes[len(df):].astype(np.int64)
+        tt, years = pd.factorize(df[year].to_numpy(), sort=True)
+        tt = tt.astype(np.int64)
         mask = np.zeros((len(years), len(countries), len(countries)), bool)
         mask[tt, ii, jj] = True
         if mask.sum() != len(df):
             raise GravityError("Duplicate exporter-importer-year rows: aggregate before fitting.")
         return cls(countries, years, ii, jj, tt, mask)
 
+    @cached_property
+    def flat(self) -> np.ndarray:
+        """Positions of the rows in the flattened (T, n, n) layout (one index array scatters faster than three)."""
+        n = len(self.countries)
+        return (self.tt * n + self.ii) * n + self.jj
+
     def array(self, values, fill=0.0) -> np.ndarray:
-        out = np.full(self.mask.shape, fill, dtype=float)
-        out[self.tt, self.ii, self.jj] = np.asarray(values, dtype=float)
-        return out
+        out = np.full(self.mask.size, fill, dtype=float)
+        out[self.flat] = np.asarray(values, dtype=float)
+        return out.reshape(self.mask.shape)
+
+    def stack(self, df: pd.DataFrame, columns) -> np.ndarray:
+        """(K, T, n, n) array of the columns, 0 off the mask."""
+        out = np.zeros((len(columns), self.mask.size))
+        for k, c in enumerate(columns):
+            out[k, self.flat] = df[c].to_numpy(dtype=float)
+        return out.reshape(len(columns), *self.mask.shape)
 
     def take(self, arr: np.ndarray) -> np.ndarray:
-        return arr[..., self.tt, self.ii, self.jj]
+        return arr.reshape(*arr.shape[:-3], -1)[..., self.flat]
+
+
+def _twoway_effects(V: np.ndarray, W: np.ndarray, WV: np.ndarray | None = None):
+    """Exporter and importer effects of the W-weighted projection of each V[k, t] on a_i + b_j, all years at
+    once: returns a, b (K, T, n), the row and column sums R, C (K, T, n) of W*V, and W*V itself (written into
+    `WV` if given: fresh arrays of this size cost page faults on every IRLS iteration).
+
+    Exact: per year, eliminating a leaves the n x n system (diag(c) - W' diag(1/r) W + 11'/n) b = C v - W' (R v / r)
+    on the importers with trade (the 11'/n term pins the free level, sum(b) = 0)."""
+    K, T, n, _ = V.shape
+    WV = np.multiply(V, W[None], out=WV)
+    R, C = WV.sum(3), WV.sum(2)
+    r, c = W.sum(2), W.sum(1)                                        # (T, n)
+    ca = c > 0
+    rinv = np.divide(1.0, r, out=np.zeros_like(r), where=r > 0)
+    M = -np.matmul(W.transpose(0, 2, 1) * rinv[:, None, :], W)       # (T, n, n)
+    diag = np.arange(n)
+    M[:, diag, diag] += c
+    active = ca[:, :, None] & ca[:, None, :]
+    M += active / np.maximum(ca.sum(1), 1)[:, None, None]
+    M *= active                                                      # importers without trade: b = 0
+    M[:, diag, diag] += ~ca
+    Rr = (R * rinv[None]).transpose(1, 0, 2)                         # (T, K, n)
+    rhs = (C.transpose(1, 0, 2) - np.matmul(Rr, W)) * ca[:, None, :]
+    try:
+        b = np.linalg.solve(M, rhs.transpose(0, 2, 1))               # (T, n, K)
+    except np.linalg.LinAlgError:
+        b = np.stack([np.linalg.pinv(M[t]) @ rhs[t].T for t in range(T)])
+    b = b.transpose(0, 2, 1)                                         # (T, K, n)
+    a = Rr - np.matmul(b, W.transpose(0, 2, 1)) * rinv[:, None, :]
+    return a.transpose(1, 0, 2), b.transpose(1, 0, 2), R, C, WV
 
 
 def demean_twoway(V: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Weighted within-transformation of V (K, T, n, n) on exporter-year + importer-year effects.
-
-    Exact: per year, minimise sum_ij W_ij (v_ij - a_i - b_j)^2 by eliminating a and solving the n x n
-    system (diag(c) - W' diag(1/r) W + 11'/n) b = C v - W' (R v / r) on the connected importers."""
-    K, T, n, _ = V.shape
-    out = np.empty_like(V)
-    for t in range(T):
-        w = W[t]
-        r, c = w.sum(1), w.sum(0)
-        ra, ca = r > 0, c > 0
-        rinv = np.where(ra, 1.0 / np.where(ra, r, 1.0), 0.0)
-        wv = w[None] * V[:, t]
-        Rv, Cv = wv.sum(2), wv.sum(1)                        # (K, n)
-        M = -(w.T * rinv[None, :]) @ w
-        M[np.diag_indices(n)] += c
-        M[np.ix_(ca, ca)] += 1.0 / max(ca.sum(), 1)           # pins the free level: sum(b) = 0 on active cols
-        M[~ca, :] = 0.0
-        M[:, ~ca] = 0.0
-        M[~ca, ~ca] = 1.0
-        rhs = Cv - (Rv * rinv[None, :]) @ w                   # (K, n)
-        rhs[:, ~ca] = 0.0
-        try:
-            b = np.linalg.solve(M, rhs.T).T
-        except np.linalg.LinAlgError:
-            b = (np.linalg.pinv(M) @ rhs.T).T
-        a = (Rv - b @ w.T) * rinv[None, :]
-        out[:, t] = V[:, t] - a[:, :, None] - b[:, None, :]
+    """Weighted within-transformation of V (K, T, n, n) on exporter-year + importer-year effects (exact)."""
+    a, b, *_ = _twoway_effects(V, W)
+    out = V - a[..., :, None]
+    out -= b[..., None, :]
     return out
 
 
-def _gram(A: np.ndarray, W: np.ndarray, B: np.ndarray | None = None) -> np.ndarray:
-    """sum over cells of W * A_k * B_l, for stacked (K, T, n, n) arrays, as a matrix product."""
-    a = A.reshape(A.shape[0], -1)
-    b = a if B is None else B.reshape(B.shape[0], -1)
-    return (a * W.reshape(1, -1)) @ b.T
+def _gram(A: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """sum over cells of W * A_k * A_l for a stacked (K, T, n, n) array: matrix products year by year (a
+    weighted copy of all of A would be a large temporary)."""
+    G = np.zeros((A.shape[0], A.shape[0]))
+    for t in range(A.shape[1]):
+        a = A[:, t].reshape(A.shape[0], -1)
+        G += (a * W[t].reshape(1, -1)) @ a.T
+    return G
 
 
-def _drop_collinear(Xd: np.ndarray, X: np.ndarray, W: np.ndarray, names: list[str]) -> list[int]:
-    """Indices of regressors kept after partialling out the FE and earlier regressors (pivot-free Gram-Schmidt)."""
-    keep, basis = [], []
-    for k in range(Xd.shape[0]):
-        v = Xd[k].copy()
-        for q in basis:
-            v -= (np.sum(W * v * q) / np.sum(W * q * q)) * q
-        scale = np.sum(W * (X[k] - np.sum(W * X[k]) / W.sum()) ** 2)
-        if scale > 0 and np.sum(W * v * v) > COLLIN_TOL * scale:
+def _weighted_variance(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """sum W (x - weighted mean)^2 per regressor: the scale against which collinearity is judged."""
+    w = W.reshape(-1)
+    out = np.empty(X.shape[0])
+    for k in range(X.shape[0]):
+        x = X[k].reshape(-1)
+        out[k] = np.dot(w, (x - np.dot(w, x) / w.sum()) ** 2)
+    return out
+
+
+def _drop_collinear(G: np.ndarray, scale: np.ndarray) -> list[int]:
+    """Indices of regressors kept, in order, given the weighted Gram matrix G of the FE-demeaned regressors:
+    k is dropped when its variance left after the earlier kept regressors is <= COLLIN_TOL * scale[k]
+    (pivot-free Gram-Schmidt done on G)."""
+    keep = []
+    for k in range(len(G)):
+        left = G[k, k]
+        if keep:
+            g = G[keep, k]
+            left -= g @ np.linalg.solve(G[np.ix_(keep, keep)], g)
+        if scale[k] > 0 and left > COLLIN_TOL * scale[k]:
             keep.append(k)
-            basis.append(v)
     return keep
 
 
@@ -137,64 +174,77 @@ class DenseFit:
     vcov: np.ndarray
     names: list
     dropped: list
-    mu: np.ndarray          # fitted means on the (n, n, T) layout; 0 in exporter/importer-years with no trade
+    mu: np.ndarray          # fitted means on the (T, n, n) layout; 0 in exporter/importer-years with no trade
     converged: bool
     iterations: int
     nobs: int
     n_fe: int
 
 
-def _crv1(Xd, resid_w, W, cluster, nobs, k):
-    """Cluster-robust (CRV1) sandwich with fixest's small-sample factors G/(G-1) * (N-1)/(N-K)."""
-    bread = np.linalg.inv(_gram(Xd, W))
-    scores = (Xd * resid_w[None]).reshape(Xd.shape[0], -1).T      # (cells, K)
-    cl = cluster.reshape(-1)
-    sel = cl >= 0
-    G = int(cl[sel].max()) + 1
-    S = np.zeros((G, Xd.shape[0]))
-    np.add.at(S, cl[sel], scores[sel])
-    G_eff = int(np.count_nonzero(np.bincount(cl[sel], minlength=G)))
-    meat = S.T @ S
-    adj = G_eff / (G_eff - 1) * (nobs - 1) / (nobs - k)
-    return adj * bread @ meat @ bread
-
-
-def _hetero(Xd, resid_w, W, nobs, k):
-    bread = np.linalg.inv(_gram(Xd, W))
-    sc = (Xd * resid_w[None]).reshape(Xd.shape[0], -1)
-    return nobs / (nobs - k) * bread @ (sc @ sc.T) @ bread
+def _sandwich(Xd, resid, bread, mask, nobs, k, vcov):
+    """Cluster-by-pair (CRV1, fixest's small-sample factors G/(G-1) * (N-1)/(N-K)) or heteroskedasticity-robust
+    sandwich; `bread` is the inverse weighted Gram matrix of the demeaned regressors Xd, `resid` the
+    response-scale residual (0 off the mask)."""
+    K = Xd.shape[0]
+    if vcov == "pair":
+        # on the dense (T, n, n) layout a pair's score is the sum over the year axis
+        S = np.stack([(Xd[q] * resid).sum(0).reshape(-1) for q in range(K)])
+        G = int(mask.any(0).sum())
+        return G / (G - 1) * (nobs - 1) / (nobs - k) * bread @ (S @ S.T) @ bread
+    if vcov == "hetero":
+        return nobs / (nobs - k) * bread @ _gram(Xd, resid ** 2) @ bread
+    raise ValueError(f"vcov must be 'pair' or 'hetero' for the dense engine; got {vcov!r}.")
 
 
 def ppml_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str], vcov: str = "pair") -> DenseFit:
-    """PPML with exporter-year and importer-year FE on (n, n, T) arrays by IRLS with exact demeaning."""
-    mask = mask.copy()
+    """PPML with exporter-year and importer-year FE on (T, n, n) arrays by IRLS with exact demeaning.
+
+    Each iteration is one weighted least-squares fit of the working response z on X and the FE. By
+    Frisch-Waugh-Lovell it needs only the Gram matrix of [z, X] after partialling out the FE, which is
+    [z, X]' W [z, X] minus the FE projection's share (computed from the per-year effects and row/column sums),
+    and the new linear predictor X beta + FE(z - X beta); no demeaned copy of X is formed until the end."""
+    if vcov not in ("pair", "hetero"):
+        raise ValueError(f"vcov must be 'pair' or 'hetero' for the dense engine; got {vcov!r}.")
     Y = np.where(mask, Y, 0.0)
     # exporter-years / importer-years without any trade: the FE diverges to -inf, the fit is 0 there
-    mask &= (Y.sum(2, keepdims=True) > 0) & (Y.sum(1, keepdims=True) > 0)
+    mask = mask & (Y.sum(2, keepdims=True) > 0) & (Y.sum(1, keepdims=True) > 0)
     if mask.sum() == 0:
         raise GravityError("No observations with positive trade in any exporter-year and importer-year.")
+    Y = np.where(mask, Y, 0.0)
     m = mask.astype(float)
-    ybar = Y[mask].mean()
-    mu = np.where(mask, (Y + ybar) / 2, 0.0)
-    eta = np.where(mask, np.log(np.where(mask, mu, 1.0)), 0.0)
-    dev_old, converged, it = np.inf, False, 0
+    logY = np.log(Y, out=np.zeros_like(Y), where=Y > 0)
+    ysum = Y.sum()
+    mu = (Y + Y[mask].mean()) / 2 * m
+    eta = np.log(mu, out=np.zeros_like(mu), where=mask)
     keep = list(range(X.shape[0]))
+    V = np.zeros((1 + X.shape[0], *Y.shape))       # [z, X]; X is fixed, z is rewritten every iteration
+    V[1:] = X
+    V[:, ~mask] = 0.0
+    WV = np.empty_like(V)
+    dev_old, converged, it = np.inf, False, 0
     beta = np.zeros(X.shape[0])
     for it in range(1, IRLS_MAXITER + 1):
-        W = mu * m
-        z = np.where(mask, eta + (Y - mu) / np.where(mask, mu, 1.0), 0.0)
-        D = demean_twoway(np.concatenate([z[None], X[keep]]), W)
-        zd, Xd = D[0], D[1:]
+        np.divide(Y - mu, mu, out=V[0], where=mask)   # z = eta + (y - mu) / mu on the mask, 0 elsewhere
+        V[0] += eta
+        a, b, R, C, WV = _twoway_effects(V, mu, WV)
+        G = WV.reshape(len(V), -1) @ V.reshape(len(V), -1).T
+        G -= np.einsum("ltn,ktn->kl", a, R) + np.einsum("ltn,ktn->kl", b, C)
+        G = (G + G.T) / 2                             # [z, X]' W [z, X] after partialling out the FE
         if it == 1:
-            k_local = _drop_collinear(Xd, X[keep], W, names)
+            k_local = _drop_collinear(G[1:, 1:], _weighted_variance(V[1:], mu))
             keep = [keep[q] for q in k_local]
-            Xd = Xd[k_local]
-        beta = np.linalg.solve(_gram(Xd, W), _gram(Xd, W, zd[None])[:, 0])
-        resid_z = zd - np.tensordot(beta, Xd, axes=1)
-        eta = np.where(mask, z - resid_z, 0.0)
-        mu = np.where(mask, np.exp(np.clip(eta, -700, 700)), 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dev = 2 * np.sum(np.where(mask & (Y > 0), Y * np.log(Y / mu), 0.0) - np.where(mask, Y - mu, 0.0))
+            if len(k_local) < X.shape[0]:
+                sel = [0] + [1 + q for q in k_local]
+                V, WV, G, a, b = V[sel], WV[sel], G[np.ix_(sel, sel)], a[sel], b[sel]
+        beta = np.linalg.solve(G[1:, 1:], G[1:, 0])
+        fa = a[0] - np.tensordot(beta, a[1:], axes=1)  # FE of z - X beta, (T, n) each
+        fb = b[0] - np.tensordot(beta, b[1:], axes=1)
+        eta = np.tensordot(beta, V[1:], axes=1)
+        eta += fa[:, :, None]
+        eta += fb[:, None, :]
+        eta *= m
+        mu = np.exp(np.clip(eta, -700, 700)) * m
+        dev = 2 * (np.vdot(Y, logY - eta) - ysum + mu.sum())   # Poisson deviance (y log(y/mu) - (y - mu))
         if not np.isfinite(dev):
             raise GravityError("PPML diverged (non-finite deviance); check for perfectly separated cells.")
         if abs(dev - dev_old) / (0.1 + abs(dev)) < IRLS_TOL:
@@ -203,45 +253,35 @@ def ppml_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str],
         dev_old = dev
     if not converged:
         raise GravityError(f"PPML did not converge in {IRLS_MAXITER} IRLS iterations.")
-    W = mu * m
-    Xd = demean_twoway(X[keep], W)
+    Xd = demean_twoway(V[1:], mu)
     nobs = int(mask.sum())
     n_levels = int(mask.any(2).sum() + mask.any(1).sum())
     n_fe = n_levels - mask.shape[0]          # free FE parameters (one level per year is redundant)
-    k = len(keep)
-    resid = np.where(mask, Y - mu, 0.0)
-    if vcov == "pair":
-        n = mask.shape[1]
-        cluster = np.where(mask, (np.arange(n)[:, None] * n + np.arange(n)[None, :])[None], -1)
-        V = _crv1(Xd, resid, W, cluster, nobs, k + n_levels)  # pyfixest counts every level
-    elif vcov == "hetero":
-        V = _hetero(Xd, resid, W, nobs, k + n_levels)
-    else:
-        raise ValueError(f"vcov must be 'pair' or 'hetero' for the dense engine; got {vcov!r}.")
+    V = _sandwich(Xd, (Y - mu) * m, np.linalg.inv(_gram(Xd, mu)), mask, nobs, len(keep) + n_levels,
+                  vcov)                      # pyfixest counts every FE level in K
     return DenseFit(beta, V, [names[q] for q in keep], [names[q] for q in range(len(names)) if q not in keep],
                     mu, converged, it, nobs, n_fe)
 
 
 def ols_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str], vcov: str = "pair") -> DenseFit:
-    """OLS of Y on X with exporter-year and importer-year FE on (n, n, T) arrays (exact demeaning)."""
+    """OLS of Y on X with exporter-year and importer-year FE on (T, n, n) arrays (exact demeaning)."""
     m = mask.astype(float)
-    D = demean_twoway(np.concatenate([np.where(mask, Y, 0.0)[None], np.where(mask[None], X, 0.0)]), m)
-    yd, Xd = D[0], D[1:]
-    keep = _drop_collinear(Xd, X, m, names)
-    Xd = Xd[keep]
-    beta = np.linalg.solve(_gram(Xd, m), _gram(Xd, m, yd[None])[:, 0])
-    resid = np.where(mask, yd - np.tensordot(beta, Xd, axes=1), 0.0)
+    V = np.empty((1 + X.shape[0], *Y.shape))
+    V[0], V[1:] = Y, X
+    V[:, ~mask] = 0.0
+    D = demean_twoway(V, m)
+    G = _gram(D, m)                                  # [y, X]' [y, X] after partialling out the FE
+    keep = _drop_collinear(G[1:, 1:], _weighted_variance(V[1:], m))
+    kx = [1 + q for q in keep]
+    beta = np.linalg.solve(G[np.ix_(kx, kx)], G[kx, 0])
+    resid = D[0] - np.tensordot(beta, D[kx], axes=1)
+    resid *= m
     nobs = int(mask.sum())
     n_levels = int(mask.any(2).sum() + mask.any(1).sum())
     n_fe = n_levels - mask.shape[0]
-    n = mask.shape[1]
-    if vcov == "pair":
-        cluster = np.where(mask, (np.arange(n)[:, None] * n + np.arange(n)[None, :])[None], -1)
-        V = _crv1(Xd, resid, m, cluster, nobs, len(keep) + n_levels)
-    else:
-        V = _hetero(Xd, resid, m, nobs, len(keep) + n_levels)
-    fitted = np.where(mask, Y - resid, 0.0)
-    return DenseFit(beta, V, [names[q] for q in keep], [names[q] for q in range(len(names)) if q not in keep],
+    Vc = _sandwich(D[kx], resid, np.linalg.inv(G[np.ix_(kx, kx)]), mask, nobs, len(keep) + n_levels, vcov)
+    fitted = (V[0] - resid) * m
+    return DenseFit(beta, Vc, [names[q] for q in keep], [names[q] for q in range(len(names)) if q not in keep],
                     fitted, True, 1, nobs, n_fe)
 
 
@@ -337,13 +377,13 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
         raise GravityError("fit_ppml: negative trade values.")
     if engine == "auto":
         engine = "dense" if fe_structure == "exp_year+imp_year" else "pyfixest"
-    data = df.copy()
+    data = df.copy(deep=False)        # new columns only: the caller's frame is left as it was
     if engine == "dense":
         if fe_structure != "exp_year+imp_year":
             raise ValueError("The dense engine supports only fe_structure='exp_year+imp_year'; use engine='pyfixest'.")
         panel = DensePanel.from_frame(data)
         Y = panel.array(data[y].to_numpy())
-        X = np.stack([panel.array(data[v].to_numpy()) for v in x])
+        X = panel.stack(data, x)
         with single_threaded_blas():
             fit = ppml_dense(Y, X, panel.mask, x, vcov=vcov)
         data["yhat"] = panel.take(fit.mu)
@@ -393,7 +433,7 @@ def fit_ols_fe(df: pd.DataFrame, y: str, x: list[str] | tuple[str, ...], label: 
     if engine == "dense":
         panel = DensePanel.from_frame(data)
         Y = panel.array(data[y].to_numpy())
-        X = np.stack([panel.array(data[v].to_numpy()) for v in x])
+        X = panel.stack(data, x)
         with single_threaded_blas():
             fit = ols_dense(Y, X, panel.mask, x, vcov=vcov)
         params = pd.Series(fit.params, index=fit.names)
@@ -500,3 +540,43 @@ def count_signs(results: list[RegressionResult], terms, alpha: float = 0.10) -> 
 
 def stars(p: float) -> str:
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.10 else ""
+
+
+# ----------------------------------------------------------------------------------------------
+# joining a sector's residuals to pair variables without a merge of the whole frame
+# ----------------------------------------------------------------------------------------------
+def row_lookup(right: pd.DataFrame, on: list[str]):
+    """A function giving, for each row of a frame, the position of the row of `right` with the same values in
+    the columns `on`, or -1: a left merge onto unique keys without building the merged frame."""
+    uniques, code_r = [], np.zeros(len(right), np.int64)
+    for c in on:
+        r, u = pd.factorize(right[c])
+        uniques.append(pd.Index(u))
+        code_r = code_r * (len(u) + 1) + r
+    index = pd.Index(code_r)
+    if not index.is_unique:
+        raise ValueError(f"row_lookup: the right frame has duplicate keys {on}.")
+
+    def positions(left: pd.DataFrame) -> np.ndarray:
+        code_l = np.zeros(len(left), np.int64)
+        missing = np.zeros(len(left), bool)
+        for c, u in zip(on, uniques):
+            lc = u.get_indexer(left[c])
+            missing |= lc < 0
+            code_l = code_l * (len(u) + 1) + lc
+        pos = index.get_indexer(code_l)
+        pos[missing] = -1
+        return pos
+
+    return positions
+
+
+def row_positions(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> np.ndarray:
+    """`row_lookup(right, on)(left)`."""
+    return row_lookup(right, on)(left)
+
+
+def take_rows(col: pd.Series, pos: np.ndarray):
+    """`col`'s values at `pos`, missing (NaN/NA) where pos is -1, as a left merge would fill them."""
+    arr = col.array if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) else col.to_numpy()
+    return pd.api.extensions.take(arr, pos, allow_fill=True)
