@@ -262,6 +262,16 @@ class SyntheticWorld:
         """(y as n x n x T array, injected-route records) for one sector; same draws with or without routes."""
         if sector not in SECTORS:
             raise ValueError(f"Unknown sector {sector!r}; allowed: {list(SECTORS)}.")
+        # the chapter asks for the same sector once per period: keep the last draw (read-only, so shared safely)
+        last = getattr(self, "_last_draw", None)
+        if last is not None and last[0] == (sector, inject):
+            return last[1], last[2].copy()
+        y, records = self._draw_trade(sector, inject)
+        y.setflags(write=False)
+        self._last_draw = ((sector, inject), y, records)
+        return y, records.copy()
+
+    def _draw_trade(self, sector: str, inject: bool) -> tuple[np.ndarray, pd.DataFrame]:
         k = SECTORS.index(sector)
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(1, k)))
         n, T = self.n, len(self.year_list)
@@ -296,7 +306,7 @@ class SyntheticWorld:
         keep = np.ones((n, n), bool) if include_domestic else ~np.eye(n, dtype=bool)
         ii, jj = ii[keep], jj[keep]
         m = len(ii)
-        iso = np.array(self.isos)
+        iso = np.array(self.isos, dtype=object)     # one shared str object per country, not one per row
         frames = {
             "exporter": np.tile(iso[ii], len(tsel)), "importer": np.tile(iso[jj], len(tsel)),
             "year": np.repeat(self.year_list[tsel], m),
@@ -316,7 +326,7 @@ class SyntheticWorld:
     def pair_geopolitics(self, dem_thresholds=(0.25, 0.75), corr_threshold=0.5) -> pd.DataFrame:
         """Long exporter x importer x year frame of the second-stage pair variables (incl. domestic pairs)."""
         n = self.n
-        iso = np.array(self.isos)
+        iso = np.array(self.isos, dtype=object)
         ii, jj = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
         ii, jj = ii.reshape(-1), jj.reshape(-1)
         parts = []
