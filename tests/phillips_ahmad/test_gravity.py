@@ -70,6 +70,43 @@ def test_dense_ols_matches_pyfixest_and_drops_collinear_income_dummies(small_pan
     assert np.allclose(a.bse[common], b.bse[common], rtol=SE_RTOL)
 
 
+def test_dense_ppml_drops_collinear_regressors_and_matches_pyfixest_hetero(small_panel):
+    _, df = small_panel
+    df = df.assign(contig_copy=df["contig"], lang_plus_dom=df["lang"] + 2 * df["dom"])
+    x = [*S.GRAVITY_VARS, "contig_copy", "lang_plus_dom"]
+    a = G.fit_ppml(df, x, engine="dense", vcov="hetero")
+    a0 = G.fit_ppml(df, S.GRAVITY_VARS, engine="dense", vcov="hetero")
+    assert a.dropped == ["contig_copy", "lang_plus_dom"]            # the later regressor of a collinear set goes
+    assert np.allclose(a.params, a0.params, rtol=1e-10) and np.allclose(a.bse, a0.bse, rtol=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest", vcov="hetero")
+    assert np.allclose(a0.params[b.params.index], b.params, atol=COEF_TOL * 1e3, rtol=1e-5)
+    assert np.allclose(a0.bse[b.bse.index], b.bse, rtol=SE_RTOL)
+
+
+def test_fit_leaves_the_callers_frame_alone(small_panel):
+    _, df = small_panel
+    before = df.copy()
+    G.fit_ppml(df, S.GRAVITY_VARS)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_row_lookup_is_a_left_merge_on_unique_keys():
+    right = pd.DataFrame({"exporter": ["A", "A", "B", "B"], "importer": ["A", "B", "A", "B"], "year": [2000] * 4,
+                          "v": [1, 2, 3, 4], "f": pd.array([0.5, None, 1.5, 2.5], dtype="Float64")})
+    left = pd.DataFrame({"exporter": ["B", "C", "A", "A"], "importer": ["A", "A", "B", "B"],
+                         "year": [2000, 2000, 2000, 2001]})
+    key = ["exporter", "importer", "year"]
+    pos = G.row_positions(left, right, key)
+    assert pos.tolist() == [2, -1, 1, -1]
+    merged = left.merge(right, on=key, how="left")
+    for c in ("v", "f"):
+        pd.testing.assert_series_equal(pd.Series(G.take_rows(right[c], pos), name=c), merged[c])
+    with pytest.raises(ValueError, match="duplicate"):
+        G.row_lookup(pd.concat([right, right.head(1)]), key)
+
+
 def test_residual_definitions():
     df = pd.DataFrame({"trade": [0.0, 0.0005, 2.0, 10.0], "yhat": [1.0, 0.001, 1.0, 20.0]})
     out = G.add_residuals(df, min_trade=0.001)
@@ -122,6 +159,8 @@ def test_generator_is_seeded_and_injection_is_paired():
     assert np.array_equal(ya, yb)
     y0, _ = a.draw_trade("Machinery", inject=False)
     assert np.isclose(ya.sum(), y0.sum() + rec["amount"].sum())   # diverted once, added on two legs
+    y1, _ = a.draw_trade("Machinery", inject=False)                # the kept last draw: same values, read-only
+    assert np.array_equal(y1, y0) and not y1.flags.writeable
     with pytest.raises(ValueError, match="Route"):
         S.SyntheticWorld(seed=1, n_generic=2, routes=(("CHN", "XXX", "USA", 2018, 0.1),))
     with pytest.raises(ValueError, match="theta"):

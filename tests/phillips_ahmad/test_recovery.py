@@ -135,3 +135,18 @@ def test_paper_second_stage_runs_and_counts(stage2_world):
         assert "ltrade" in r.params and {"U01", "U10"} <= set(r.dropped)   # warning 2: one income dummy left
     counts = G.count_signs(run.stage2, C.GEO_TERMS)
     assert (counts[["pos_sig", "neg_sig", "not_sig", "dropped"]].sum(axis=1) == 2).all()
+
+
+def test_second_stage_equals_a_merge_of_the_residuals_with_the_pair_variables(stage2_world):
+    """second_stage attaches the pair variables by row position, one sector x period at a time; the result must be
+    that of the plain merge it replaced."""
+    s, run = stage2_world
+    merged = run.resid.merge(run.geo, on=["exporter", "importer", "year"], how="left")
+    for r in run.stage2:
+        d = merged[(merged["sector"] == r.label["sector"]) & (merged["period"] == r.label["period"])]
+        d = d[d["trade"] > 0].dropna(subset=list(C.GEO_TERMS)).assign(ltrade=lambda v: np.log(v["trade"]))
+        ref = G.fit_ols_fe(d, "resid", [*C.GEO_TERMS, "ltrade"])
+        assert r.nobs == ref.nobs and list(r.params.index) == list(ref.params.index)
+        assert np.allclose(r.params, ref.params, rtol=1e-12) and np.allclose(r.bse, ref.bse, rtol=1e-12)
+    checks = run.adding_up
+    assert (checks["max_relative"] < 1e-8).all()
