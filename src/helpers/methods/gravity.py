@@ -472,13 +472,14 @@ def median_series(data: pd.DataFrame, by: list[str], value: str = "resid", band:
         raise ValueError(f"band must be 'pct' or 'boot_median'; got {band!r}.")
     rng = np.random.default_rng(seed)
     rows = []
-    for key, g in data.dropna(subset=[value]).groupby(by):
+    # only the needed columns: a dropna of the whole residual frame (17M rows at full scale) copies all of it
+    for key, g in data[[*by, value]].dropna(subset=[value]).groupby(by):
         v = g[value].to_numpy()
         if band == "pct":
             lo, hi = np.percentile(v, [2.5, 97.5])
         else:
-            idx = rng.integers(0, len(v), (n_boot, len(v)))
-            meds = np.median(v[idx], axis=1)
+            # one resample at a time (the same draws as one (n_boot, len(v)) array, without its memory)
+            meds = np.array([np.median(v[rng.integers(0, len(v), len(v))]) for _ in range(n_boot)])
             lo, hi = np.percentile(meds, [2.5, 97.5])
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key)), "median": float(np.median(v)), "low": lo, "high": hi, "n": len(v)})
@@ -492,7 +493,8 @@ def partner_series(data: pd.DataFrame, reporter: str, partners, flow: str = "imp
     if flow not in ("imports", "exports"):
         raise ValueError(f"flow must be 'imports' or 'exports'; got {flow!r}.")
     own, other = ("importer", "exporter") if flow == "imports" else ("exporter", "importer")
-    sub = data[(data[own] == reporter) & (data[other].isin(list(partners)))]
+    sub = data[data[own].to_numpy() == reporter]            # the reporter's rows first: isin on a small frame
+    sub = sub[sub[other].isin(list(partners))]
     g = sub.groupby([other, "year"])
     out = g.agg(resid=("resid", "sum"), trade=("trade", "sum")).reset_index().rename(columns={other: "partner"})
     if agg == "ratio_of_sums":
