@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,7 @@ QUICK_SECTORS = ("Chemicals/pharma", "Metals", "Machinery", "Electronics")
 REAL_KEYS = ("yotov_agtpa_chapter1application1", "yotov_agtpa_applications_rda", "cepii_geo",
              "vdem_v14_lite", "wb_income_class_long", "ties_v4_1_xls", "desta_dyads_v2_3", "eusanct_case_level")
 GENERATOR = "helpers.synth.phillips_ahmad"
-SYNTH_FULL_N_GENERIC = 180     # ~208 countries: the paper's "more than two hundred"
-SYNTH_DEFAULT_N_GENERIC = 40   # 68 countries: the default book scale (runtime; see benchmarks/)
+SYNTH_FULL_N_GENERIC = 180     # 208 countries: the paper's "more than two hundred", the book's default
 QUICK_N_GENERIC = 20           # 48 countries in quick (smoke) runs
 
 PARAMETERS = {
@@ -68,7 +67,7 @@ PARAMETERS = {
 }
 
 DEFAULTS = dict(
-    data_source="auto", quick=False, seed=1, n_generic=SYNTH_DEFAULT_N_GENERIC, sectors="all",
+    data_source="auto", quick=False, seed=1, n_generic=SYNTH_FULL_N_GENERIC, sectors="all",
     fe_structure="exp_year+imp_year", include_domestic=True, zero_policy="keep_all", residual_def="level",
     min_trade_ratio=0.001, second_stage_estimator="ols_levels", control_log_trade=True,
     second_stage_sample="positive_incl_domestic", income_missing="zero", sigma_pair=0.6, sigma_iid=0.3,
@@ -181,6 +180,11 @@ class ChapterRun:
     injected: pd.DataFrame | None = None
     country_year: pd.DataFrame | None = None
 
+    @cached_property
+    def countries(self) -> frozenset:
+        """The exporters in `resid` (found once: the frame has 17M rows at the paper's scale)."""
+        return frozenset(pd.unique(self.resid["exporter"]))
+
     def coef_table(self) -> pd.DataFrame:
         return pd.concat([r.tidy().assign(nobs=r.nobs, apr2=r.stats.get("apr2"), pr2=r.stats.get("pr2"))
                           for r in self.gravity], ignore_index=True)
@@ -204,17 +208,12 @@ def run_chapter(**overrides) -> ChapterRun:
     return _cached("run", s, lambda: _run(s))
 
 
-def _keep_cols(df):
-    cols = ["exporter", "importer", "year", "sector", "period", "trade", "yhat", "resid", "ratio", "pearson",
-            "log", "relative"]
-    return df[[c for c in cols if c in df.columns]]
-
-
 def _run(s: dict) -> ChapterRun:
     from helpers.methods import gravity as G
 
     t0 = time.perf_counter()
-    timings, fits, frames, checks = {}, [], [], []
+    timings, fits, checks = {}, [], []
+    parts = {}     # column -> one array per fit (a list of per-fit frames would be copied whole by the concat)
     x = gravity_vars(s)
     truth = injected = country_year = None
     if s["data_source"] == "real":
@@ -248,10 +247,13 @@ def _run(s: dict) -> ChapterRun:
             data = res.data
             data["sector"], data["period"] = sector, label["period"]
             checks.append({**label, **G.adding_up(data)})
-            frames.append(_keep_cols(data))
-            res.data = None
+            for c in ("exporter", "importer", "year", "sector", "period", "trade", "yhat"):
+                parts.setdefault(c, []).append(data[c].to_numpy(copy=True))   # not a view into the panel
+            res.data = data = None
             fits.append(res)
-    resid = pd.concat(frames, ignore_index=True)
+    # joined column by column; the residual columns are recomputed from trade and yhat on the joined frame
+    resid = pd.DataFrame({c: np.concatenate(parts.pop(c)) for c in list(parts)})
+    resid = G.add_residuals(resid, min_trade=s["min_trade_ratio"])
     stage2 = second_stage(resid, geo, s, timings)
     timings["total"] = time.perf_counter() - t0
     return ChapterRun(s, s["data_source"], fits, resid, geo, stage2, pd.DataFrame(checks), timings, truth,
@@ -269,12 +271,24 @@ def second_stage(resid: pd.DataFrame, geo: pd.DataFrame, s: dict, timings: dict 
     sample = sample or s["second_stage_sample"]
     terms = list(GEO_TERMS)
     out = []
-    merged = resid.merge(geo, on=["exporter", "importer", "year"], how="left")
-    if s.get("income_missing") == "drop":
-        merged = merged.dropna(subset=["U11", "U01", "U10"])
-    for (sector, period), d in merged.groupby(["sector", "period"], sort=False):
+    # one sector x period at a time, geo attached by row position: merging all of `resid` (17M rows at full
+    # scale) with `geo` at once took minutes and ~10 GB
+    key = ["exporter", "importer", "year"]
+    cols = key + [c for c in ("trade", "resid", "ratio") if c in resid.columns]
+    geo_cols = [c for c in geo.columns if c not in key]
+    geo_rows = G.row_lookup(geo, key)
+    group = resid.groupby(["sector", "period"], sort=False).ngroup().to_numpy()
+    for g in range(group.max() + 1 if len(group) else 0):
         tic = time.perf_counter()
+        rows = np.flatnonzero(group == g)
+        sector, period = resid["sector"].iat[rows[0]], resid["period"].iat[rows[0]]
         label = {"sector": sector, "period": period}
+        d = pd.DataFrame({c: resid[c].to_numpy()[rows] for c in cols})
+        pos = geo_rows(d)
+        for c in geo_cols:
+            d[c] = G.take_rows(geo[c], pos)
+        if s.get("income_missing") == "drop":
+            d = d.dropna(subset=["U11", "U01", "U10"])
         if estimator == "ppml_onestep":
             d = d.dropna(subset=terms)
             if sample == "international_only":
@@ -306,12 +320,10 @@ def _onestep(d: pd.DataFrame, s: dict, label: dict):
     else:
         cov = None
     x = gravity_vars(s)
-    if cov is not None:
-        d = d.merge(cov[["exporter", "importer", "year", *x]], on=["exporter", "importer", "year"], how="left")
-    else:
-        w = world(s)
-        panel = w.sector_panel(label["sector"], tuple(int(v) for v in label["period"].split("-")))
-        d = d.merge(panel[["exporter", "importer", "year", *x]], on=["exporter", "importer", "year"], how="left")
+    if cov is None:
+        cov = world(s).sector_panel(label["sector"], tuple(int(v) for v in label["period"].split("-")))
+    pos = G.row_positions(d, cov, ["exporter", "importer", "year"])
+    d = d.assign(**{v: G.take_rows(cov[v], pos) for v in x})
     r = G.fit_ppml(d, x + list(GEO_TERMS), label=label)
     r.data = None
     return r
@@ -486,7 +498,7 @@ def figure_median_by_sector(run: ChapterRun):
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, value, title in ((axes[0], "resid", "(a) value"), (axes[1], "ratio", "(b) fraction of bilateral trade")):
-        m = run.resid.dropna(subset=[value]).groupby(["sector", "year"])[value].median().unstack(0)
+        m = run.resid[["sector", "year", value]].dropna().groupby(["sector", "year"])[value].median().unstack(0)
         m.plot(ax=ax, lw=1.2, legend=False)
         ax.axhline(0, color="k", lw=0.8)
         ax.set_title(title)
@@ -496,10 +508,12 @@ def figure_median_by_sector(run: ChapterRun):
 
 
 def us_median_ratio(run: ChapterRun, reporter: str = "USA") -> pd.DataFrame:
-    d = run.resid[run.resid["exporter"] != run.resid["importer"]]
+    d = run.resid
     out = {}
     for flow, col in (("imports", "importer"), ("exports", "exporter")):
-        out[flow] = d[d[col] == reporter].groupby(["sector", "period"])["ratio"].median().unstack("period")
+        own = d[d[col] == reporter]
+        own = own[own["exporter"] != own["importer"]]
+        out[flow] = own.groupby(["sector", "period"])["ratio"].median().unstack("period")
     return pd.concat(out, axis=1)
 
 
@@ -520,7 +534,7 @@ RATIO_FLOOR = -3.0     # the ratio is <= 1 but unbounded below: tiny flows would
 
 
 def partners(run: ChapterRun, wanted) -> list:
-    have = set(run.resid["exporter"])
+    have = set(run.countries)
     return [c for c in wanted if c in have]
 
 
@@ -739,8 +753,8 @@ def trade_series(run: ChapterRun, reporter: str, wanted, flow: str) -> pd.DataFr
     """Trade of `reporter` with each partner in `wanted` (those present), summed over the run's sectors:
     a year x partner frame in USD m."""
     own, other = ("importer", "exporter") if flow == "imports" else ("exporter", "importer")
-    d = run.resid
-    d = d[(d[own] == reporter) & d[other].isin(partners(run, wanted))]
+    d = run.resid[run.resid[own] == reporter]
+    d = d[d[other].isin(partners(run, wanted))]
     return d.groupby(["year", other])["trade"].sum().unstack(other).reindex(columns=partners(run, wanted))
 
 
@@ -790,7 +804,7 @@ def figure_partner_panels(run: ChapterRun, reporter: str, wanted, flow: str, tit
     drawn as empty panels that say so. Returns (figure, series of panel (a), absent sectors)."""
     import matplotlib.pyplot as plt
 
-    present = set(run.resid["sector"])
+    present = set(pd.unique(run.resid["sector"]))
     have = partners(run, wanted)
     colours = {c: f"C{k}" for k, c in enumerate(wanted)}
     panels = [("(a) all sectors", None)] + [(f"({l}) {sec}", sec) for l, sec in zip("bcde", sectors)]
