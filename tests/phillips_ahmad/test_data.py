@@ -135,3 +135,63 @@ def test_real_sanctions_sources_ties_eusanct_either():
     assert set(by["source"]) == set(D.SANCTION_SOURCES)
     with pytest.raises(ValueError, match="sanctions must be"):
         D.real_country_year("gsdb")
+
+
+# ---- DESTA agreements as the real application's FTA ----------------------------------------------
+def test_desta_spells_entries_accessions_and_withdrawals():
+    desta = pd.DataFrame({"iso1": [1, 1, 2, 3], "iso2": [2, 3, 3, 4], "base_treaty": [10, 10, 10, 20],
+                          "entry_type": ["base_treaty", "accession", "accession", "base_treaty"],
+                          "entryforceyear": [1990, 1995, 1995, np.nan]})
+    withdrawals = pd.DataFrame({"iso1": [3], "iso2": [1], "base_treaty": [10], "year": [1998],
+                                "entryforceyear": [np.nan]})
+    to_iso = {1: "AAA", 2: "BBB", 3: "CCC", 4: "DDD"}
+    spells = D.desta_spells(desta, to_iso, withdrawals)
+    assert len(spells) == 6                                   # 3 pairs x 2 directions; never-in-force treaty dropped
+    assert spells.query("a == 'CCC' and b == 'AAA'")[["start", "end"]].values.tolist() == [[1995, 1998]]
+    c = ["AAA", "BBB", "CCC", "DDD"]
+    cov = pd.MultiIndex.from_product([c, c, range(1988, 2001)], names=["exporter", "importer", "year"]).to_frame(
+        index=False)
+    cov["fta"] = D.desta_in_force(cov, spells)
+    f = cov.set_index(["exporter", "importer", "year"])["fta"]
+    assert f["AAA", "BBB"].tolist() == [0, 0] + [1] * 11 and f["BBB", "AAA"].equals(f["AAA", "BBB"])
+    assert f["AAA", "CCC"].tolist() == [0] * 7 + [1] * 4 + [0, 0]   # 1995 through the withdrawal year 1998
+    assert f["CCC", "DDD"].sum() == 0 and cov.loc[cov.exporter == cov.importer, "fta"].sum() == 0
+
+
+def test_real_fta_parameter_is_validated():
+    assert C.DEFAULTS["real_fta"] == "rta" and D.FTA_CODINGS == ("rta", "desta", "either")
+    assert C.settings(real_fta="desta")["real_fta"] == "desta"
+    with pytest.raises(ParameterError, match="real_fta"):
+        validate({"real_fta": "dgd"}, C.PARAMETERS)
+    with pytest.raises(ValueError, match="fta must be"):
+        D.yotov_panel(fta="dgd")
+
+
+@needs_mirror
+def test_desta_coding_on_the_yotov_panel():
+    from helpers.data import load
+
+    desta = load("desta_dyads_v2_3")
+    names = dict(zip(desta["iso1"], desta["country1"])) | dict(zip(desta["iso2"], desta["country2"]))
+    assert all(code in names for code in D.YOTOV_ISO_NUMERIC.values())           # every Yotov country maps
+    assert [names[D.YOTOV_ISO_NUMERIC[c]] for c in ("USA", "ROM", "DEU", "CHE", "IND")] == [
+        "United States", "Romania", "Germany", "Switzerland", "India"]
+
+    rta, des, either = (D.yotov_panel(fta=c) for c in D.FTA_CODINGS)
+    assert rta is D.yotov_panel() and rta.drop(columns="fta").equals(des.drop(columns="fta"))
+    assert (either["fta"] == np.maximum(rta["fta"], des["fta"])).all()
+    for p in (rta, des, either):
+        assert p.loc[p["dom"] == 1, "fta"].eq(0).all()
+    f = des.set_index(["exporter", "importer", "year"])["fta"].sort_index()
+    assert f.equals(des.set_index(["importer", "exporter", "year"])["fta"].reindex(f.index))       # symmetric
+    years = range(1986, 2007)
+    assert f["USA", "MEX"].tolist() == [int(y >= 1994) for y in years]                             # NAFTA 1994
+    spells = D.desta_spells(desta, {v: k for k, v in D.YOTOV_ISO_NUMERIC.items()})
+    us_ca = spells.query("a == 'USA' and b == 'CAN'").set_index("base_treaty")["start"]
+    assert us_ca[169] == 1989 and us_ca[636] == 1994                                               # CUSFTA, NAFTA
+    assert us_ca.min() == 1966 and f["USA", "CAN"].eq(1).all()        # the 1965 Auto Pact: in force all along
+    ec = ["BEL", "DEU", "DNK", "ESP", "FRA", "GBR", "GRC", "IRL", "ITA", "NLD", "PRT"]
+    eu = des[des.exporter.isin(ec) & des.importer.isin(ec) & (des.exporter != des.importer)]
+    assert eu["fta"].eq(1).all()
+    assert f["AUT", "DEU"].eq(1).all() and f["POL", "DEU"].tolist() == [int(y >= 1994) for y in years]
+    assert f["HUN", "ROM"].tolist() == [int(1997 <= y <= 2004) for y in years]   # CEFTA, left by Hungary in 2004

@@ -7,8 +7,9 @@ Two groups of builders:
   `extend_fta_with_desta`) and the Global Sanctions Data Base (`load_gsdb`, `gsdb_sanctioned`), read in their
   published CSV layouts; `paper_panel` joins them into the frame `helpers.methods.gravity.fit_ppml` takes.
 * **The offline method application on real data**: the Yotov et al. (2016) manufacturing panel with domestic
-  flows (69 countries, 1986-2006) with CEPII landlocked status and the Advanced Guide's RTA dummy
-  (`yotov_panel`), and country-year geopolitics from V-Dem v14 (`v2x_polyarchy`, `v2x_corr`), World Bank
+  flows (69 countries, 1986-2006) with CEPII landlocked status and, as fta, the Advanced Guide's RTA dummy,
+  DESTA v2.3 agreements in force, or either (`yotov_panel(fta=...)`, see `FTA_CODINGS` and `desta_spells`),
+  and country-year geopolitics from V-Dem v14 (`v2x_polyarchy`, `v2x_corr`), World Bank
   historical income groups (CLASS) and total economic embargoes from TIES v4.1, EUSANCT or either
   (`real_country_year`, `real_geopolitics`, `sanctions=`; see `SANCTION_SOURCES`). The Yotov data have no
   legal-origin and no island variable: those two regressors are left out of the real-data gravity equation.
@@ -47,6 +48,21 @@ YOTOV_COW = {
     "TZA": 510, "URY": 165, "USA": 2, "ZAF": 560,
 }
 YOTOV_TO_ISO3 = {"ROM": "ROU"}          # Yotov/CEPII use the old code for Romania
+# ISO 3166-1 numeric codes of the 69 Yotov countries, as DESTA's iso1/iso2 use them (checked against DESTA's
+# country names; CEPII's `cnum` is not ISO for BEL, CHE, FRA, IND, ITA, NOR, USA, ZAF). DESTA codes Germany
+# 276 in every year (West Germany included), like the Yotov panel's DEU; Romania is ROM here, 642 in DESTA.
+YOTOV_ISO_NUMERIC = {
+    "ARG": 32, "AUS": 36, "AUT": 40, "BEL": 56, "BGR": 100, "BOL": 68, "BRA": 76, "CAN": 124, "CHE": 756,
+    "CHL": 152, "CHN": 156, "CMR": 120, "COL": 170, "CRI": 188, "CYP": 196, "DEU": 276, "DNK": 208, "ECU": 218,
+    "EGY": 818, "ESP": 724, "FIN": 246, "FRA": 250, "GBR": 826, "GRC": 300, "HKG": 344, "HUN": 348, "IDN": 360,
+    "IND": 356, "IRL": 372, "IRN": 364, "ISL": 352, "ISR": 376, "ITA": 380, "JOR": 400, "JPN": 392, "KEN": 404,
+    "KOR": 410, "KWT": 414, "LKA": 144, "MAC": 446, "MAR": 504, "MEX": 484, "MLT": 470, "MMR": 104, "MUS": 480,
+    "MWI": 454, "MYS": 458, "NER": 562, "NGA": 566, "NLD": 528, "NOR": 578, "NPL": 524, "PAN": 591, "PHL": 608,
+    "POL": 616, "PRT": 620, "QAT": 634, "ROM": 642, "SEN": 686, "SGP": 702, "SWE": 752, "THA": 764, "TTO": 780,
+    "TUN": 788, "TUR": 792, "TZA": 834, "URY": 858, "USA": 840, "ZAF": 710,
+}
+# fta coding of the real application: the Yotov panel's curated RTA dummy, DESTA agreements in force, or either
+FTA_CODINGS = ("rta", "desta", "either")
 TIES_TOTAL_EMBARGO = 1                  # TIES `sanctiontype` 1 = total economic embargo
 # Sanctions source of the real application (the paper's GSDB is not offline): TIES v4.1 total economic
 # embargoes (any sender, cases to 2005), EUSANCT impositions with a total economic embargo (EU/US/UN senders
@@ -120,18 +136,66 @@ def gravity_covariates(dgd: pd.DataFrame, to_year: int = 2022) -> pd.DataFrame:
     return pd.concat([out, *extra], ignore_index=True)
 
 
+def _both_directions(d: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([d, d.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
+
+
+def _mapped_dyads(d: pd.DataFrame, iso_numeric_to_iso3: dict, year: pd.Series) -> pd.DataFrame:
+    """DESTA dyad rows as (a, b, base_treaty, year) in both directions, countries mapped (unmapped rows dropped)."""
+    out = pd.DataFrame({"a": d["iso1"].map(iso_numeric_to_iso3), "b": d["iso2"].map(iso_numeric_to_iso3),
+                        "base_treaty": d["base_treaty"] if "base_treaty" in d else 0, "year": year})
+    return _both_directions(out.dropna())
+
+
+def desta_spells(desta: pd.DataFrame, iso_numeric_to_iso3: dict, withdrawals: pd.DataFrame | None = None,
+                 entry_years=None) -> pd.DataFrame:
+    """Years in which a DESTA agreement is in force for a country pair: one row per ordered pair (both
+    directions) and treaty family, with `start` and `end` (NaN = still in force).
+
+    DESTA's dyadic list has one row per pair and treaty *entry*: the base treaty, each accession (e.g. Spain
+    and Portugal joining the EC in 1986) and consolidated versions (`entry_type`), all carrying the number of
+    their `base_treaty`. A family (pair x `base_treaty`) is in force from its earliest `entryforceyear`; rows
+    without one (signed, never in force, e.g. TPP) are dropped. A row of DESTA's dyadic withdrawal file for the
+    same pair and base treaty ends it: the agreement counts as in force through the withdrawal year
+    (`entryforceyear` when given, else `year`), the last year in which it applied. `entry_years` keeps only
+    entries that entered into force in those years (the paper's 2020-2021 extension of the DGD)."""
+    d = desta.dropna(subset=["entryforceyear"])
+    if entry_years is not None:
+        d = d[d["entryforceyear"].isin(entry_years)]
+    key = ["a", "b", "base_treaty"]
+    spells = _mapped_dyads(d, iso_numeric_to_iso3, d["entryforceyear"]).groupby(key)["year"].min().rename("start")
+    spells = spells.reset_index()
+    spells["end"] = np.nan
+    if withdrawals is not None and len(withdrawals):
+        w = _mapped_dyads(withdrawals, iso_numeric_to_iso3, withdrawals["entryforceyear"].fillna(withdrawals["year"]))
+        w = spells.merge(w, on=key)
+        w = w[w["year"] >= w["start"]].groupby(key)["year"].min()       # the first withdrawal after entry
+        spells["end"] = w.reindex(pd.MultiIndex.from_frame(spells[key])).to_numpy()
+    return spells.astype({"start": int})
+
+
+def desta_in_force(cov: pd.DataFrame, spells: pd.DataFrame) -> np.ndarray:
+    """1 where the exporter-importer pair of a `cov` row has a DESTA agreement in force in its year (any spell of
+    `desta_spells`), else 0; domestic pairs are 0."""
+    y0, y1 = int(cov["year"].min()), int(cov["year"].max())
+    end = spells["end"].fillna(y1).clip(upper=y1).astype(int)
+    start = spells["start"].clip(lower=y0)
+    keep = start <= end
+    n = (end - start + 1)[keep].to_numpy()
+    years = np.repeat(start[keep].to_numpy(), n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    on = pd.MultiIndex.from_arrays([np.repeat(spells["a"][keep].to_numpy(), n),
+                                    np.repeat(spells["b"][keep].to_numpy(), n), years]).unique()
+    hit = pd.MultiIndex.from_arrays([cov["exporter"], cov["importer"], cov["year"]]).isin(on)
+    return (hit & (cov["exporter"] != cov["importer"]).to_numpy()).astype(int)
+
+
 def extend_fta_with_desta(cov: pd.DataFrame, desta: pd.DataFrame, iso_numeric_to_iso3: dict,
-                          years=(2020, 2021)) -> pd.DataFrame:
-    """Set fta = 1 from the entry-into-force year on for DESTA dyads entering into force in `years`."""
-    d = desta[desta["entryforceyear"].isin(years)]
-    a = d["iso1"].map(iso_numeric_to_iso3)
-    b = d["iso2"].map(iso_numeric_to_iso3)
-    pairs = pd.DataFrame({"a": a, "b": b, "eif": d["entryforceyear"]}).dropna()
-    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})]).groupby(["a", "b"])["eif"].min()
-    key = pd.MultiIndex.from_arrays([cov["exporter"], cov["importer"]])
-    eif = pd.Series(both.reindex(key).to_numpy(), index=cov.index)
+                          years=(2020, 2021), withdrawals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Set fta = 1 where a DESTA agreement that entered into force in `years` (None: any year) is in force
+    (`desta_spells`; from its entry-into-force year on, through a withdrawal year if `withdrawals` is given)."""
     cov = cov.copy()
-    cov.loc[eif.notna() & (cov["year"] >= eif), "fta"] = 1
+    in_force = desta_in_force(cov, desta_spells(desta, iso_numeric_to_iso3, withdrawals, entry_years=years))
+    cov.loc[in_force == 1, "fta"] = 1
     return cov
 
 
@@ -168,10 +232,33 @@ def paper_panel(itpde: pd.DataFrame, covariates: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------
 # Offline real-data application: Yotov et al. (2016) manufacturing panel
 # ------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def yotov_panel() -> pd.DataFrame:
+@lru_cache(maxsize=len(FTA_CODINGS))
+def yotov_panel(fta: str = "rta") -> pd.DataFrame:
     """69 countries x 69 (domestic flows included) x 1986-2006, manufacturing trade (USD m) with gravity
-    covariates: ln(DIST), CNTG, CLNY, LANG, the Advanced Guide's RTA (as fta), either-landlocked (CEPII), DOM."""
+    covariates: ln(DIST), CNTG, CLNY, LANG, fta, either-landlocked (CEPII), DOM. `fta` (see `FTA_CODINGS`):
+    "rta" = the Advanced Guide's RTA dummy, "desta" = a DESTA v2.3 agreement in force (`yotov_desta`),
+    "either" = the larger of the two. Domestic pairs have fta = 0 in every coding (as in the Yotov RTA)."""
+    if fta not in FTA_CODINGS:
+        raise ValueError(f"fta must be one of {list(FTA_CODINGS)}; got {fta!r}.")
+    base = _yotov_base()
+    if fta == "rta":
+        return base
+    desta = yotov_desta(base)
+    return base.assign(fta=desta if fta == "desta" else np.maximum(base["fta"].to_numpy(), desta))
+
+
+def yotov_desta(panel: pd.DataFrame) -> np.ndarray:
+    """DESTA v2.3 agreement in force (0/1) for each row of a Yotov-country panel: dyadic list plus dyadic
+    withdrawals (`desta_spells`), countries mapped with `YOTOV_ISO_NUMERIC` (all 69 are in DESTA)."""
+    from helpers.data import load
+
+    to_yotov = {v: k for k, v in YOTOV_ISO_NUMERIC.items()}
+    withdrawals = load("desta_withdrawals_v2_3", encoding="latin1")   # latin-1, like the other DESTA files
+    return desta_in_force(panel, desta_spells(load("desta_dyads_v2_3"), to_yotov, withdrawals))
+
+
+@lru_cache(maxsize=1)
+def _yotov_base() -> pd.DataFrame:
     from helpers.data import load
 
     base = load("yotov_agtpa_chapter1application1")
