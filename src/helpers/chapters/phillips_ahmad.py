@@ -33,7 +33,8 @@ SECTORS = (
 )
 QUICK_SECTORS = ("Chemicals/pharma", "Metals", "Machinery", "Electronics")
 REAL_KEYS = ("yotov_agtpa_chapter1application1", "yotov_agtpa_applications_rda", "cepii_geo",
-             "vdem_v14_lite", "wb_income_class_long", "ties_v4_1_xls", "desta_dyads_v2_3", "eusanct_case_level")
+             "vdem_v14_lite", "wb_income_class_long", "ties_v4_1_xls", "desta_dyads_v2_3", "desta_withdrawals_v2_3",
+             "eusanct_case_level")
 GENERATOR = "helpers.synth.phillips_ahmad"
 SYNTH_FULL_N_GENERIC = 180     # 208 countries: the paper's "more than two hundred", the book's default
 QUICK_N_GENERIC = 20           # 48 countries in quick (smoke) runs
@@ -64,6 +65,10 @@ PARAMETERS = {
     "real_sanctions": Choice("ties", "eusanct", "either",
                              doc="sanctions source of the real application: TIES v4.1 total embargoes (any sender, "
                                  "to 2005), EUSANCT total embargoes (EU/US/UN senders, cases active 1989-2015), or either"),
+    "real_fta": Choice("rta", "desta", "either",
+                       doc="FTA regressor of the real application: the Yotov panel's RTA dummy (agreements entering "
+                           "into force 1987-2006 only), a DESTA v2.3 agreement in force (entry into force to "
+                           "withdrawal), or either"),
 }
 
 DEFAULTS = dict(
@@ -71,7 +76,7 @@ DEFAULTS = dict(
     fe_structure="exp_year+imp_year", include_domestic=True, zero_policy="keep_all", residual_def="level",
     min_trade_ratio=0.001, second_stage_estimator="ols_levels", control_log_trade=True,
     second_stage_sample="positive_incl_domestic", income_missing="zero", sigma_pair=0.6, sigma_iid=0.3,
-    zero_inflation=True, route_share_scale=1.0, band="pct", demeaner="rust", real_sanctions="ties",
+    zero_inflation=True, route_share_scale=1.0, band="pct", demeaner="rust", real_sanctions="ties", real_fta="rta",
 )
 
 
@@ -218,7 +223,7 @@ def _run(s: dict) -> ChapterRun:
     truth = injected = country_year = None
     if s["data_source"] == "real":
         from helpers.data import phillips_ahmad as D
-        base = D.yotov_panel()
+        base = D.yotov_panel(fta=s["real_fta"])
         country_year, geo = real_inputs(s)
         get_panel = lambda sector, per: base[(base["year"] >= per[0]) & (base["year"] <= per[1])]
     else:
@@ -240,9 +245,7 @@ def _run(s: dict) -> ChapterRun:
         for per in periods(s):
             label = {"sector": sector, "period": f"{per[0]}-{per[1]}"}
             tic = time.perf_counter()
-            panel = _prepare(get_panel(sector, per), s)
-            res = G.fit_ppml(panel, x, label=label, fe_structure=s["fe_structure"],
-                             min_trade=s["min_trade_ratio"], demeaner=s["demeaner"])
+            res = _stage1(get_panel(sector, per), x, label, s)
             timings[f"stage1 {sector} {label['period']}"] = time.perf_counter() - tic
             data = res.data
             data["sector"], data["period"] = sector, label["period"]
@@ -258,6 +261,14 @@ def _run(s: dict) -> ChapterRun:
     timings["total"] = time.perf_counter() - t0
     return ChapterRun(s, s["data_source"], fits, resid, geo, stage2, pd.DataFrame(checks), timings, truth,
                       injected, country_year)
+
+
+def _stage1(panel: pd.DataFrame, x: list, label: dict, s: dict):
+    """The paper's Eq. (1) on one sector x period panel: PPML with the run's fixed effects and sample rules."""
+    from helpers.methods import gravity as G
+
+    return G.fit_ppml(_prepare(panel, s), x, label=label, fe_structure=s["fe_structure"],
+                      min_trade=s["min_trade_ratio"], demeaner=s["demeaner"])
 
 
 def second_stage(resid: pd.DataFrame, geo: pd.DataFrame, s: dict, timings: dict | None = None,
@@ -316,7 +327,7 @@ def _onestep(d: pd.DataFrame, s: dict, label: dict):
 
     if s["data_source"] == "real":
         from helpers.data.phillips_ahmad import yotov_panel
-        cov = yotov_panel()
+        cov = yotov_panel(fta=s["real_fta"])
     else:
         cov = None
     x = gravity_vars(s)
@@ -857,7 +868,7 @@ def gravity_panel(run: ChapterRun) -> pd.DataFrame:
     s = run.settings
     if run.kind == "real":
         from helpers.data.phillips_ahmad import yotov_panel
-        p = yotov_panel()
+        p = yotov_panel(fta=s.get("real_fta", DEFAULTS["real_fta"]))
         p = p.assign(dist=np.exp(p["ln_dist"]))
     else:
         p = world(s).sector_panel(sector_list(s)[0])
@@ -1088,4 +1099,31 @@ def real_sanctions_comparison(run: ChapterRun) -> pd.DataFrame:
             row[f"Sanc {r.label['period']}"] = (_cell(r.params[t], r.bse[t], r.pvalues[t]) if t in r.params
                                                  else "(collinear)")
         rows.append(pd.Series(row, name=src))
+    return pd.DataFrame(rows)
+
+
+def real_fta_comparison(run: ChapterRun) -> pd.DataFrame:
+    """Real runs: under each FTA coding (`helpers.data.phillips_ahmad.FTA_CODINGS`: the Yotov RTA dummy, DESTA
+    agreements in force, either), the share of international pair-years with an agreement and the FTA
+    coefficient (stars, pair-clustered SE) of each period's PPML gravity fit with the run's other settings;
+    the run's coding is marked."""
+    from helpers.data import phillips_ahmad as D
+
+    s = run.settings
+    x = gravity_vars(s)
+    rows = []
+    for coding in D.FTA_CODINGS:
+        panel = D.yotov_panel(fta=coding)
+        intl = panel[panel["exporter"] != panel["importer"]]
+        row = {}
+        for per in periods(s):
+            label = f"{per[0]}-{per[1]}"
+            row[f"share with agreement {label}"] = _pct(100 * intl.loc[intl["year"].between(*per), "fta"].mean())
+        for per in periods(s):
+            label = f"{per[0]}-{per[1]}"
+            r = _stage1(panel[panel["year"].between(*per)], x, {"sector": "Manufacturing", "period": label}, s)
+            row[f"FTA {label}"] = (_cell(r.params["fta"], r.bse["fta"], r.pvalues["fta"]) if "fta" in r.params
+                                   else "(collinear)")
+        row["this run"] = "yes" if coding == s.get("real_fta", DEFAULTS["real_fta"]) else ""
+        rows.append(pd.Series(row, name=coding))
     return pd.DataFrame(rows)
