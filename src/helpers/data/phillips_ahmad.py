@@ -253,7 +253,7 @@ def yotov_desta(panel: pd.DataFrame) -> np.ndarray:
     from helpers.data import load
 
     to_yotov = {v: k for k, v in YOTOV_ISO_NUMERIC.items()}
-    withdrawals = load("desta_withdrawals_v2_3", encoding="latin1")   # latin-1, like the other DESTA files
+    withdrawals = load("desta_withdrawals_v2_3")
     return desta_in_force(panel, desta_spells(load("desta_dyads_v2_3"), to_yotov, withdrawals))
 
 
