@@ -913,16 +913,21 @@ def _paper(table: str) -> pd.DataFrame:
     return p[p["table"] == table].pivot(index="row", columns="column", values="estimate")
 
 
+def _shares_beside_paper(ours: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Our shares (a column per period) interleaved with the paper's, as percentages."""
+    paper = _paper(table).reindex(ours.index)
+    cols = {}
+    for ours_label, paper_label in zip(ours.columns, PAPER_PERIODS):
+        cols[f"ours {ours_label}"] = ours[ours_label].map(_pct)
+        cols[f"paper {paper_label}"] = paper[paper_label].map(_pct)
+    return pd.DataFrame(cols)
+
+
 def table3(run: ChapterRun) -> pd.DataFrame:
     """Table 3 layout: our share next to the paper's for each period, and what our number is (a generator
     input, an outcome, or real data)."""
     ours = binary_shares(gravity_panel(run), periods(run.settings))
-    paper = _paper("Table 3")
-    cols = {}
-    for ours_label, paper_label in zip(ours.columns, PAPER_PERIODS):
-        cols[f"ours {ours_label}"] = ours[ours_label].map(_pct)
-        cols[f"paper {paper_label}"] = paper.reindex(ours.index)[paper_label].map(_pct)
-    out = pd.DataFrame(cols)
+    out = _shares_beside_paper(ours, "Table 3")
     if run.kind == "synthetic":
         out["our number is"] = pd.Series(SYNTH_ROLE_TABLE3)
     else:
@@ -1017,12 +1022,7 @@ def difference_stats(pairs: pd.DataFrame, pers) -> pd.DataFrame:
 def table7(run: ChapterRun) -> pd.DataFrame:
     """Table 7 layout: our shares next to the paper's, and what our number is."""
     ours = pair_shares(pair_values(country_year_table(run), run.settings["income_missing"]), periods(run.settings))
-    paper = _paper("Table 7")
-    cols = {}
-    for ours_label, paper_label in zip(ours.columns, PAPER_PERIODS):
-        cols[f"ours {ours_label}"] = ours[ours_label].map(_pct)
-        cols[f"paper {paper_label}"] = paper.reindex(ours.index)[paper_label].map(_pct)
-    out = pd.DataFrame(cols)
+    out = _shares_beside_paper(ours, "Table 7")
     if run.kind == "synthetic":
         out["our number is"] = pd.Series(SYNTH_ROLE_TABLE7)
     else:
