@@ -195,3 +195,17 @@ def test_desta_coding_on_the_yotov_panel():
     assert eu["fta"].eq(1).all()
     assert f["AUT", "DEU"].eq(1).all() and f["POL", "DEU"].tolist() == [int(y >= 1994) for y in years]
     assert f["HUN", "ROM"].tolist() == [int(1997 <= y <= 2004) for y in years]   # CEFTA, left by Hungary in 2004
+
+
+@needs_mirror
+def test_vdem_world_means_are_the_yearly_cross_country_means():
+    from helpers.data import load
+
+    means = D.vdem_world_means()
+    raw = load("vdem_v14_lite")["vdemlite"]
+    y2000 = raw.loc[raw["year"] == 2000, "v2x_polyarchy"].dropna()
+    row = means[(means["index"] == "democracy") & (means["year"] == 2000)].iloc[0]
+    assert row["n"] == len(y2000) and row["mean"] == pytest.approx(y2000.mean())
+    assert row["hi"] - row["mean"] == pytest.approx(1.96 * y2000.std() / len(y2000) ** 0.5)
+    assert set(means["index"]) == {"democracy", "corruption"} and (means["lo"] < means["hi"]).all()
+

@@ -284,6 +284,22 @@ def _yotov_base() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
+def vdem_world_means(years: tuple[int, int] = (1960, 2024)) -> pd.DataFrame:
+    """Figure 12: the cross-country mean of V-Dem's electoral democracy (v2x_polyarchy) and political
+    corruption (v2x_corr) indices per year, with a normal 95% interval of the mean (mean ± 1.96 sd/√n), over
+    every country V-Dem rates that year. Columns: year, index ("democracy" / "corruption"), mean, lo, hi, n."""
+    from helpers.data import load
+
+    vdem = load("vdem_v14_lite")["vdemlite"][["year", "v2x_polyarchy", "v2x_corr"]]
+    vdem = vdem[vdem["year"].astype(int).between(*years)].astype({"year": int})
+    long = vdem.melt("year", var_name="index").dropna()
+    long["index"] = long["index"].map({"v2x_polyarchy": "democracy", "v2x_corr": "corruption"})
+    g = long.groupby(["index", "year"])["value"].agg(["mean", "std", "count"]).reset_index()
+    half = 1.96 * g["std"] / np.sqrt(g["count"])
+    return pd.DataFrame({"year": g["year"], "index": g["index"], "mean": g["mean"], "lo": g["mean"] - half,
+                         "hi": g["mean"] + half, "n": g["count"]})
+
+
 def real_country_year(sanctions: str = "ties") -> pd.DataFrame:
     """Country-year geopolitics for the Yotov countries: dem (v2x_polyarchy), corr (v2x_corr), upper
     (World Bank upper-middle or high income; classification released in July of the year), sanctioned
