@@ -209,3 +209,11 @@ def test_vdem_world_means_are_the_yearly_cross_country_means():
     assert row["hi"] - row["mean"] == pytest.approx(1.96 * y2000.std() / len(y2000) ** 0.5)
     assert set(means["index"]) == {"democracy", "corruption"} and (means["lo"] < means["hi"]).all()
 
+
+def test_split_year_moves_the_periods_and_is_checked_against_the_data():
+    synth, real = C.settings(), C.settings(data_source="real")
+    assert C.periods(synth) == ((1995, 2009), (2010, 2022)) and C.periods(real) == ((1986, 1995), (1996, 2006))
+    assert C.periods({**synth, "split_year": 2005}) == ((1995, 2004), (2005, 2022))
+    with pytest.raises(ValueError, match="split_year = 2010 is outside the real data's years 1986-2006"):
+        C.periods({**real, "split_year": 2010})
+

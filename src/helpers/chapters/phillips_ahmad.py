@@ -69,6 +69,9 @@ PARAMETERS = {
                        doc="FTA regressor of the real application: the Yotov panel's RTA dummy (agreements entering "
                            "into force 1987-2006 only), a DESTA v2.3 agreement in force (entry into force to "
                            "withdrawal), or either"),
+    "split_year": Integer(0, 2022, doc="first year of the later of the two periods; 0 = the data's default split "
+                                       "(2010 in the synthetic 1995-2022 world, as in the paper; 1996 on the real "
+                                       "1986-2006 panel)"),
 }
 
 DEFAULTS = dict(
@@ -77,6 +80,7 @@ DEFAULTS = dict(
     min_trade_ratio=0.001, second_stage_estimator="ols_levels", control_log_trade=True,
     second_stage_sample="positive_incl_domestic", income_missing="zero", sigma_pair=0.6, sigma_iid=0.3,
     zero_inflation=True, route_share_scale=1.0, band="pct", demeaner="rust", real_sanctions="ties", real_fta="rta",
+    split_year=0,
 )
 
 
@@ -133,9 +137,13 @@ def sector_list(s: dict) -> tuple[str, ...]:
 
 
 def periods(s: dict) -> tuple[tuple[int, int], ...]:
-    if s["data_source"] == "real":
-        return ((1986, 1995), (1996, 2006))
-    return ((1995, 2009), (2010, 2022))
+    """The two sample periods, split at `split_year` (0 = the data's default split)."""
+    first, last, default = (1986, 2006, 1996) if s["data_source"] == "real" else (1995, 2022, 2010)
+    split = s.get("split_year") or default
+    if not first < split <= last:
+        raise ValueError(f"split_year = {split} is outside the {s['data_source']} data's years {first}-{last}: give "
+                         f"a year from {first + 1} to {last}, or 0 for the default split ({default}).")
+    return ((first, split - 1), (split, last))
 
 
 def gravity_vars(s: dict) -> list[str]:
@@ -204,6 +212,12 @@ _CODE = ("methods/gravity.py", f"synth/{SLUG}.py", f"chapters/{SLUG}.py", f"data
 def _cached(tag: str, s: dict, compute):
     """Stage results on disk per (tag, settings, code): later notebooks of the chapter reuse them."""
     return cached(SLUG, {"tag": tag, "version": CACHE_VERSION, **s}, compute, code=_CODE)
+
+
+def real_counterpart(run: ChapterRun) -> ChapterRun:
+    """The same settings on the real panel (its own default split: a synthetic-world split year may lie
+    outside 1986-2006), for the scorecard's real-data rows."""
+    return run_chapter(**{**run.settings, "data_source": "real", "split_year": 0})
 
 
 def run_chapter(**overrides) -> ChapterRun:
@@ -707,7 +721,7 @@ def build_scorecard(run: ChapterRun, quick: bool = False):
                 card.unavailable(table, "Sanc", sector, reason="ITPD-E flows and GSDB sanctions are not offline; "
                                  "the synthetic effect is in log points, not USD m")
     try:
-        real = run if run.kind == "real" else run_chapter(**{**run.settings, "data_source": "real"})
+        real = run if run.kind == "real" else real_counterpart(run)
     except DataUnavailable:
         return card
     card.data_source = "real"
@@ -1064,7 +1078,7 @@ def record_summary_claims(card, run: ChapterRun) -> None:
     from helpers.data import DataUnavailable
 
     try:
-        real = run if run.kind == "real" else run_chapter(**{**run.settings, "data_source": "real"})
+        real = run if run.kind == "real" else real_counterpart(run)
     except DataUnavailable:
         return
     pers = periods(real.settings)
