@@ -139,7 +139,7 @@ def sector_list(s: dict) -> tuple[str, ...]:
 def periods(s: dict) -> tuple[tuple[int, int], ...]:
     """The two sample periods, split at `split_year` (0 = the data's default split)."""
     first, last, default = (1986, 2006, 1996) if s["data_source"] == "real" else (1995, 2022, 2010)
-    split = s.get("split_year") or default
+    split = s["split_year"] or default
     if not first < split <= last:
         raise ValueError(f"split_year = {split} is outside the {s['data_source']} data's years {first}-{last}: give "
                          f"a year from {first + 1} to {last}, or 0 for the default split ({default}).")
@@ -764,7 +764,7 @@ def real_inputs(s: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     sanctions source `s["real_sanctions"]` (TIES, EUSANCT or either)."""
     from helpers.data import phillips_ahmad as D
 
-    src = s.get("real_sanctions", DEFAULTS["real_sanctions"])
+    src = s["real_sanctions"]
     return D.real_country_year(src), D.real_geopolitics(income_missing=s["income_missing"], sanctions=src)
 
 
@@ -882,7 +882,7 @@ def gravity_panel(run: ChapterRun) -> pd.DataFrame:
     s = run.settings
     if run.kind == "real":
         from helpers.data.phillips_ahmad import yotov_panel
-        p = yotov_panel(fta=s.get("real_fta", DEFAULTS["real_fta"]))
+        p = yotov_panel(fta=s["real_fta"])
         p = p.assign(dist=np.exp(p["ln_dist"]))
     else:
         p = world(s).sector_panel(sector_list(s)[0])
@@ -1040,7 +1040,7 @@ def table7(run: ChapterRun) -> pd.DataFrame:
     if run.kind == "synthetic":
         out["our number is"] = pd.Series(SYNTH_ROLE_TABLE7)
     else:
-        src = run.settings.get("real_sanctions", DEFAULTS["real_sanctions"])
+        src = run.settings["real_sanctions"]
         out["our number is"] = "real data (V-Dem, World Bank)"
         out.loc["SancOR", "our number is"] = f"real data ({src.upper() if src != 'either' else 'TIES or EUSANCT'})"
     out.index = [TABLE7_ROWS[v] for v in out.index]
@@ -1084,7 +1084,7 @@ def record_summary_claims(card, run: ChapterRun) -> None:
     pers = periods(real.settings)
     shares = pair_shares(pair_values(country_year_table(real), "drop"), pers)
     late, early = shares.columns
-    src = real.settings.get("real_sanctions", DEFAULTS["real_sanctions"])
+    src = real.settings["real_sanctions"]
     note = f"Yotov panel, {early} -> {late}, not the paper's periods; percentage points"
     sanc = float(shares.loc["SancOR", late] - shares.loc["SancOR", early])
     card.record("Table 7", "SancOR", "change", sanc, "qualitative", holds=sanc < 0,
@@ -1107,7 +1107,7 @@ def real_sanctions_comparison(run: ChapterRun) -> pd.DataFrame:
         b = by[by["source"] == src]
         row = {"sanctioned countries (years)": ", ".join(f"{r.iso3} {r.first}-{r.last}" if r.first != r.last
                                                          else f"{r.iso3} {r.first}" for r in b.itertuples()),
-               "this run": "yes" if src == s.get("real_sanctions", DEFAULTS["real_sanctions"]) else ""}
+               "this run": "yes" if src == s["real_sanctions"] else ""}
         for r in second_stage(run.resid, geo, s):
             t = "Sanc"
             row[f"Sanc {r.label['period']}"] = (_cell(r.params[t], r.bse[t], r.pvalues[t]) if t in r.params
@@ -1138,7 +1138,7 @@ def real_fta_comparison(run: ChapterRun) -> pd.DataFrame:
             r = _stage1(panel[panel["year"].between(*per)], x, {"sector": "Manufacturing", "period": label}, s)
             row[f"FTA {label}"] = (_cell(r.params["fta"], r.bse["fta"], r.pvalues["fta"]) if "fta" in r.params
                                    else "(collinear)")
-        row["this run"] = "yes" if coding == s.get("real_fta", DEFAULTS["real_fta"]) else ""
+        row["this run"] = "yes" if coding == s["real_fta"] else ""
         rows.append(pd.Series(row, name=coding))
     return pd.DataFrame(rows)
 

@@ -17,7 +17,6 @@ import pandas as pd
 KEY = "eusanct_case_level"
 SENDERS = ("EU", "US", "UN")
 TOTAL_EMBARGO = "1"            # TIES/EUSANCT imposition type 1 = total economic embargo
-COVERAGE = (1989, 2015)        # cases active in these years (start years may be earlier)
 
 
 def parse_types(col: pd.Series) -> pd.Series:

@@ -136,15 +136,12 @@ def gravity_covariates(dgd: pd.DataFrame, to_year: int = 2022) -> pd.DataFrame:
     return pd.concat([out, *extra], ignore_index=True)
 
 
-def _both_directions(d: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([d, d.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
-
-
 def _mapped_dyads(d: pd.DataFrame, iso_numeric_to_iso3: dict, year: pd.Series) -> pd.DataFrame:
     """DESTA dyad rows as (a, b, base_treaty, year) in both directions, countries mapped (unmapped rows dropped)."""
     out = pd.DataFrame({"a": d["iso1"].map(iso_numeric_to_iso3), "b": d["iso2"].map(iso_numeric_to_iso3),
                         "base_treaty": d["base_treaty"] if "base_treaty" in d else 0, "year": year})
-    return _both_directions(out.dropna())
+    out = out.dropna()
+    return pd.concat([out, out.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
 
 
 def desta_spells(desta: pd.DataFrame, iso_numeric_to_iso3: dict, withdrawals: pd.DataFrame | None = None,
@@ -300,6 +297,7 @@ def vdem_world_means(years: tuple[int, int] = (1960, 2024)) -> pd.DataFrame:
                          "hi": g["mean"] + half, "n": g["count"]})
 
 
+@lru_cache(maxsize=len(SANCTION_SOURCES))
 def real_country_year(sanctions: str = "ties") -> pd.DataFrame:
     """Country-year geopolitics for the Yotov countries: dem (v2x_polyarchy), corr (v2x_corr), upper
     (World Bank upper-middle or high income; classification released in July of the year), sanctioned
