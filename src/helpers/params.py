@@ -1,13 +1,17 @@
-"""Validation of notebook parameters: one clear message naming every bad parameter and what is allowed.
+"""Notebook parameters: each rule carries its default, and validation names every bad parameter at once.
 
-    PARAMETERS = {"data_source": Choice("auto", "real", "synthetic"), "quick": Boolean(),
-                  "cv_folds": Integer(2, 20), "gamma": Number(0, 1)}
-    p = validate(locals(), PARAMETERS)     # in the cell after the `parameters` cell
+    PARAMETERS = {"data_source": Choice("auto", "real", "synthetic"),      # default: the first option
+                  "quick": Boolean(),                                       # default: False
+                  "cv_folds": Integer(2, 20, default=5), "gamma": Number(0, 1, default=0.5)}
+    defaults(PARAMETERS)                   # {"data_source": "auto", "quick": False, "cv_folds": 5, "gamma": 0.5}
+    validate({"cv_folds": 30}, PARAMETERS) # ParameterError naming cv_folds and what is allowed
+
+A chapter's `PARAMETERS` is the one place its defaults live (see `helpers.chapter`).
 """
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Mapping
 
@@ -17,7 +21,10 @@ class ParameterError(ValueError):
 
 
 class Param:
-    """A rule for one parameter: `problem(value)` says what is wrong (None if fine), `allowed()` what is allowed."""
+    """A rule for one parameter and its default: `problem(value)` says what is wrong (None if fine), `allowed()`
+    what is allowed."""
+
+    default: Any = None
 
     def problem(self, value: Any) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -27,8 +34,11 @@ class Param:
 
 
 class Choice(Param):
-    def __init__(self, *options: Any, doc: str = ""):
+    def __init__(self, *options: Any, default: Any = None, doc: str = ""):
         self.options, self.doc = tuple(options), doc
+        self.default = options[0] if default is None else default
+        if self.default not in self.options:
+            raise ValueError(f"Choice default {self.default!r} is not one of {self.options!r}")
 
     def __repr__(self):
         return f"Choice{self.options!r}"
@@ -43,6 +53,7 @@ class Choice(Param):
 @dataclass(frozen=True)
 class Boolean(Param):
     doc: str = ""
+    default: bool = field(default=False, kw_only=True)
 
     def problem(self, value):
         return None if isinstance(value, bool) else f"not a boolean ({type(value).__name__})"
@@ -56,6 +67,7 @@ class Integer(Param):
     low: int | None = None
     high: int | None = None
     doc: str = ""
+    default: int | None = field(default=None, kw_only=True)
 
     def problem(self, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -75,6 +87,7 @@ class Number(Param):
     low_open: bool = False
     high_open: bool = False
     doc: str = ""
+    default: float | None = field(default=None, kw_only=True)
 
     def problem(self, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -96,6 +109,7 @@ class Number(Param):
 @dataclass(frozen=True)
 class Text(Param):
     doc: str = ""
+    default: str = field(default="", kw_only=True)
 
     def problem(self, value):
         return None if isinstance(value, str) else f"not a string ({type(value).__name__})"
@@ -109,6 +123,7 @@ class ListOf(Param):
     item: Param = Text()
     min_len: int = 0
     doc: str = ""
+    default: tuple = field(default=(), kw_only=True)
 
     def problem(self, value):
         if not isinstance(value, (list, tuple)):
@@ -143,6 +158,11 @@ def validate(values: Mapping[str, Any], spec: Mapping[str, Param], strict: bool 
     return SimpleNamespace(**{name: values[name] for name in spec if name in values})
 
 
+def defaults(spec: Mapping[str, Param]) -> dict[str, Any]:
+    """Every parameter's default (lists as fresh lists, as a notebook's parameters cell writes them)."""
+    return {name: list(rule.default) if isinstance(rule.default, tuple) else rule.default for name, rule in spec.items()}
+
+
 def with_defaults(baseline: Mapping[str, Any], overrides: Mapping[str, Any], what: str = "parameters") -> dict:
     """The baseline parameters with `overrides` applied; an unknown name is an error (for calls outside notebooks)."""
     unknown = set(overrides) - set(baseline)
@@ -151,4 +171,5 @@ def with_defaults(baseline: Mapping[str, Any], overrides: Mapping[str, Any], wha
     return {**baseline, **overrides}
 
 
-__all__ = ["Param", "Choice", "Boolean", "Integer", "Number", "Text", "ListOf", "ParameterError", "validate", "problems", "with_defaults"]
+__all__ = ["Param", "Choice", "Boolean", "Integer", "Number", "Text", "ListOf", "ParameterError", "validate", "problems",
+           "defaults", "with_defaults"]
