@@ -78,3 +78,44 @@ def test_smoke_run_quick(path, tmp_path):
     static = {k for k in expected if "{" not in k}
     missing = {k for k in static if k not in produced and not any(p.startswith(k) for p in produced)}
     assert not missing, f"glue keys not produced in quick mode: {sorted(missing)}"
+
+
+SECTION_NOTEBOOKS = [p for p in CHAPTER_NOTEBOOKS if not p.name.startswith("90_")]   # 90_: stored-sweep pages
+OPENING = "from helpers.chapters.{slug} import chapter\ns = chapter.open(globals()"
+
+
+def _code_cells(path: Path) -> list[dict]:
+    return [c for c in _nb(path)["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=_id)
+def test_parameters_cell_holds_the_chapter_defaults(path):
+    """Only the chapter's parameters, each at the default its PARAMETERS spec carries (one place for defaults)."""
+    import ast
+    import importlib
+
+    chapter = importlib.import_module(f"helpers.chapters.{path.parent.name}").chapter
+    tree = ast.parse("".join(_parameters_cells(path)[0]["source"]))
+    assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)}
+    unknown = set(assigned) - set(chapter.parameters)
+    assert not unknown, f"not in the chapter's PARAMETERS: {sorted(unknown)}"
+    differ = {k: (v, chapter.defaults[k]) for k, v in assigned.items() if v != chapter.defaults[k]}
+    assert not differ, f"(notebook, PARAMETERS) defaults differ: {differ}"
+
+
+@pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=_id)
+def test_opens_with_the_chapter_contract(path):
+    """The cell after `parameters` is the one opening call of every chapter notebook, its code hidden."""
+    cells = _code_cells(path)
+    index = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    opening = cells[index + 1]
+    assert "".join(opening["source"]).startswith(OPENING.format(slug=path.parent.name)), "".join(opening["source"])
+    assert "remove-input" in opening.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
+def test_no_scoring_rules_or_built_glue_keys_in_notebooks(path):
+    """Scorecard rules, thresholds and key builders live in the chapter package, where tests can see them."""
+    source = "\n".join("".join(c["source"]) for c in _code_cells(path))
+    for banned in ("card.record(", "card.unavailable(", "glue_key(", "load_published("):
+        assert banned not in source, f"{banned} belongs in helpers.chapters.{path.parent.name}"
