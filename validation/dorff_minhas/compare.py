@@ -9,7 +9,7 @@ from helpers.chapters import dorff_minhas as ch
 from helpers.methods import cox
 from helpers.paths import ROOT
 
-ref = json.loads((ROOT / "tests/dorff_minhas/fixtures/cox_reference.json").read_text())["model3"]
+ref = json.loads((ROOT / "tests/methods/fixtures/cox_reference.json").read_text())["model3"]
 frame = ch.analysis_frame(ch.defaults())
 terms = ch.MODELS["Model 3"]
 fit = cox.fit_cox(frame, terms, event="compliance")

@@ -1,9 +1,9 @@
 # Cross-check of helpers.methods.cox against R survival::coxph / cox.zph / survfit.
 # Run from the repository root after export_inputs.py:
 #   Rscript validation/dorff_minhas/cox_check.R
-# Writes tests/dorff_minhas/fixtures/cox_reference.json (R and survival versions recorded inside).
+# Writes tests/methods/fixtures/cox_reference.json (R and survival versions recorded inside).
 suppressMessages(library(survival))
-fx <- "tests/dorff_minhas/fixtures"
+fx <- "tests/methods/fixtures"
 out <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
 
 d <- read.csv(file.path(fx, "cox_small_input.csv"))

@@ -6,7 +6,7 @@ import pandas as pd
 from helpers.chapters import dorff_minhas as ch
 from helpers.paths import ROOT
 
-OUT = ROOT / "tests" / "dorff_minhas" / "fixtures"
+OUT = ROOT / "tests" / "methods" / "fixtures"
 
 
 def small_frame(seed: int = 20240611, n_subjects: int = 120) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Write the small panels the nlme cross-check runs on (balanced; unbalanced with gaps).
 
 Run from the repository root: ``.venv/bin/python validation/zeng_peterson/make_panels.py``.
-Writes tests/zeng_peterson/fixtures/gls_panel_{balanced,gaps}.csv (seeded, deterministic).
+Writes tests/methods/fixtures/gls_panel_{balanced,gaps}.csv (seeded, deterministic).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from helpers.methods.gls_arma import simulate_arma_errors
 from helpers.paths import ROOT
 
-FIXTURES = ROOT / "tests" / "zeng_peterson" / "fixtures"
+FIXTURES = ROOT / "tests" / "methods" / "fixtures"
 
 
 def make_panel(n_groups: int, n_years: int, gaps: bool, seed: int) -> pd.DataFrame:

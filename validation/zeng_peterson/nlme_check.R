@@ -1,8 +1,8 @@
 # Cross-check of helpers.methods.gls_arma against nlme::gls + corARMA.
 # Usage (from the repository root): Rscript validation/zeng_peterson/nlme_check.R
-# Reads tests/zeng_peterson/fixtures/gls_panel_*.csv, writes tests/zeng_peterson/fixtures/nlme_reference.json
+# Reads tests/methods/fixtures/gls_panel_*.csv, writes tests/methods/fixtures/nlme_reference.json
 suppressPackageStartupMessages(library(nlme))
-fx <- "tests/zeng_peterson/fixtures"
+fx <- "tests/methods/fixtures"
 cases <- list(
   list(id = "balanced_arma11_reml_time", file = "gls_panel_balanced.csv", p = 1, q = 1, method = "REML", index = "time"),
   list(id = "balanced_arma11_ml_time",   file = "gls_panel_balanced.csv", p = 1, q = 1, method = "ML",   index = "time"),

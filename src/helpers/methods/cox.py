@@ -13,11 +13,14 @@ covariates takes a few milliseconds per Newton step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
+
+from helpers.methods.results import Results
 
 __all__ = [
     "CoxFitError", "CoxResults", "fit_cox", "cox_zph", "ZphResults", "predict_survival",
@@ -122,33 +125,30 @@ def _moments(rs: _RiskSets, X: np.ndarray, beta: np.ndarray, ties: str, need_inf
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CoxResults:
-    """Immutable results of a Cox fit (names follow statsmodels/lifelines)."""
+@dataclass(frozen=True, kw_only=True)
+class CoxResults(Results):
+    """Immutable results of a Cox fit: the shared vocabulary (``params``, ``bse``, ``cov`` (robust when
+    clustered, else model-based), ``pvalues``, ``conf_int()``, ``tidy()`` ...) plus hazard ratios, the
+    log partial likelihoods and the model-based covariance that survival predictions use.
+
+    ``data`` keeps the risk-set inputs (start, stop, event, X) that ``cox_zph`` and ``predict_survival``
+    need; ``without_data()`` drops them."""
 
     names: list
-    params: pd.Series
-    cov_params_model: pd.DataFrame
+    cov_model: pd.DataFrame
     cov_type: str
-    bse: pd.Series
     loglik: float
     loglik_null: float
-    nobs: int
     n_events: int
     n_iter: int
     ties: str
     means: pd.Series
-    converged: bool = True
-    cov_params_robust: pd.DataFrame | None = None
-    _data: dict = field(default=None, repr=False, compare=False)
+
+    statistic: ClassVar[str] = "z"
 
     @property
-    def zvalues(self) -> pd.Series:
-        return self.params / self.bse
-
-    @property
-    def pvalues(self) -> pd.Series:
-        return pd.Series(2 * stats.norm.sf(np.abs(self.zvalues)), index=self.params.index)
+    def title(self) -> str:
+        return f"Cox PH ({self.ties} ties, {self.cov_type} SE)"
 
     @property
     def hazard_ratios(self) -> pd.Series:
@@ -167,13 +167,6 @@ class CoxResults:
     def lr_pvalue(self) -> float:
         return float(stats.chi2.sf(self.lr_stat, self.lr_df))
 
-    def cov_params(self) -> pd.DataFrame:
-        return self.cov_params_robust if self.cov_type == "cluster" else self.cov_params_model
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        z = stats.norm.ppf(1 - alpha / 2)
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
-
     def predict_lp(self, frame: pd.DataFrame, centered: bool = True) -> np.ndarray:
         """Linear predictor for new rows; centered at the fit means like ``predict.coxph``."""
         X = frame[self.names].to_numpy(float)
@@ -181,18 +174,15 @@ class CoxResults:
             X = X - self.means.to_numpy()
         return X @ self.params.to_numpy()
 
-    def tidy(self) -> pd.DataFrame:
-        ci = self.conf_int()
-        return pd.DataFrame({
-            "term": self.names, "estimate": self.params.values, "std_error": self.bse.values,
-            "statistic": self.zvalues.values, "p_value": self.pvalues.values,
-            "conf_low": ci["lower"].values, "conf_high": ci["upper"].values,
-        })
+    def summary_lines(self) -> list[tuple[str, str]]:
+        return [("Observations", f"{self.nobs:,}"), ("Events", f"{self.n_events:,}"),
+                ("Log partial likelihood", f"{self.loglik:,.3f}"),
+                ("LR test", f"{self.lr_stat:.2f} on {self.lr_df} df (p = {self.lr_pvalue:.3g})")]
 
-    def summary(self) -> str:
-        t = self.tidy().set_index("term").round(4)
-        return (f"Cox PH ({self.ties} ties, {self.cov_type} SE): n={self.nobs}, events={self.n_events}, "
-                f"LR={self.lr_stat:.2f} on {self.lr_df} df\n{t.to_string()}")
+    def _fit_data(self) -> dict:
+        if self.data is None:
+            raise ValueError("This Cox result was stripped of its data (without_data()); refit to use it.")
+        return self.data
 
 
 def _prepare(frame, covariates, start, stop, event):
@@ -271,13 +261,12 @@ def fit_cox(frame: pd.DataFrame, covariates, start="start", stop="stop", event="
         dfbeta = U @ cov
         cov_robust = pd.DataFrame(dfbeta.T @ dfbeta, idx, idx)
         cov_type = "cluster"
-    bse = np.sqrt(np.diag(cov_robust.to_numpy() if cov_robust is not None else cov))
     return CoxResults(
-        names=covariates, params=pd.Series(beta, idx), cov_params_model=cov_model,
-        cov_type=cov_type, bse=pd.Series(bse, idx), loglik=float(ll), loglik_null=float(ll0),
+        names=covariates, params=pd.Series(beta, idx), cov=cov_robust if cov_robust is not None else cov_model,
+        cov_model=cov_model, cov_type=cov_type, loglik=float(ll), loglik_null=float(ll0),
         nobs=int(keep.sum()), n_events=int(ev.sum()), n_iter=it, ties=ties,
-        means=pd.Series(means, idx), converged=converged, cov_params_robust=cov_robust,
-        _data=dict(start=st, stop=sp, event=ev, X=X, rows=sub.index, ties=ties),
+        means=pd.Series(means, idx), converged=converged,
+        data=dict(start=st, stop=sp, event=ev, X=X, rows=sub.index, ties=ties),
     )
 
 
@@ -344,7 +333,7 @@ def _transform_times(rs: _RiskSets, start, stop, event, transform):
 
 def cox_zph(res: CoxResults, transform: str = "km") -> ZphResults:
     """Score tests for beta_j * g(t) terms at the fitted beta, as ``survival::cox.zph``."""
-    d = res._data
+    d = res._fit_data()
     X = d["X"] - res.means.to_numpy()
     rs = _risk_sets(d["start"], d["stop"], d["event"], res.ties)
     beta = res.params.to_numpy()
@@ -386,7 +375,7 @@ def cox_zph(res: CoxResults, transform: str = "km") -> ZphResults:
     else:
         avg_mean = mean[:, 0, :]
     schoen = X[ev_idx] - avg_mean[k_of]
-    scaled = beta + res.n_events * schoen @ res.cov_params_model.to_numpy()
+    scaled = beta + res.n_events * schoen @ res.cov_model.to_numpy()
     sdf = pd.DataFrame(scaled, columns=res.names)
     sdf.insert(0, "time", d["stop"][ev_idx])
     sdf.insert(1, "g", g[k_of] + g_rows.mean())
@@ -430,7 +419,7 @@ def predict_survival(res: CoxResults, scenarios: pd.DataFrame) -> SurvivalPredic
     """Survival curves S(t|x) = exp(-Lambda0(t) e^{x'beta}) for each scenario row, with the
     variance of Lambda(t|x) including the baseline-hazard and beta uncertainty (Efron or Breslow
     hazard increments as ``survfit.coxph``, model-based covariance)."""
-    d = res._data
+    d = res._fit_data()
     means = res.means.to_numpy()
     X = d["X"] - means
     rs = _risk_sets(d["start"], d["stop"], d["event"], res.ties)
@@ -448,7 +437,7 @@ def predict_survival(res: CoxResults, scenarios: pd.DataFrame) -> SurvivalPredic
     H = np.cumsum(haz)
     Vh = np.cumsum(varhaz)
     Xb = np.cumsum(xbar, axis=0)
-    V = res.cov_params_model.to_numpy()
+    V = res.cov_model.to_numpy()
     dvec = Xb[None, :, :] - H[None, :, None] * Z[:, None, :]             # (S, K, p)
     var = risk[:, None] ** 2 * (Vh[None, :] + np.einsum("skp,pq,skq->sk", dvec, V, dvec))
     cumhaz = risk[:, None] * H[None, :]

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+
+from helpers.methods.results import Results
 
 __all__ = ["gls_arma", "GLSARMAResults", "arma_acf", "pacf_to_coef", "coef_to_pacf", "GLSARMAError"]
 
@@ -184,43 +187,39 @@ def _layout(groups: np.ndarray, time: np.ndarray, Xy: np.ndarray) -> tuple[list[
 # ----------------------------------------------------------------------------------------------
 # Results
 # ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GLSARMAResults:
-    """Fit of :func:`gls_arma`; vocabulary as statsmodels (``params``, ``bse``, ``conf_int()`` ...)."""
+@dataclass(frozen=True, kw_only=True)
+class GLSARMAResults(Results):
+    """Fit of :func:`gls_arma`: the shared vocabulary (``params``, ``bse``, ``cov``, ``tvalues``, ``pvalues``
+    from the t distribution with ``df_resid`` degrees of freedom as nlme, ``conf_int()``, ``tidy()``, ...)
+    plus the ARMA coefficients, sigma, the (restricted) log-likelihood and nlme's information criteria.
+    ``fittedvalues`` and ``resid`` are the sample-sized fields ``without_data()`` drops."""
 
-    params: pd.Series
-    cov_params_: pd.DataFrame
     phi: np.ndarray
     theta: np.ndarray
     sigma: float
     llf: float
-    nobs: int
     n_groups: int
     method: str
     correlation_index: str
-    converged: bool
     n_evals: int
     df_resid: int
-    fittedvalues: np.ndarray = field(repr=False)
-    resid: np.ndarray = field(repr=False)
+    fittedvalues: np.ndarray | None = field(default=None, repr=False, compare=False)
+    resid: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    statistic: ClassVar[str] = "t"
+    _DATA_FIELDS: ClassVar[tuple[str, ...]] = ("data", "fittedvalues", "resid")
+
+    @property
+    def title(self) -> str:
+        return f"GLS, ARMA({self.phi.size},{self.theta.size}) errors by group, {self.method}"
+
+    def _reference_dist(self):
+        return stats.t(self.df_resid)  # nlme: t with N - p degrees of freedom
 
     @property
     def k_params(self) -> int:
         """Parameters counted by nlme: coefficients + ARMA coefficients + sigma."""
         return self.params.size + self.phi.size + self.theta.size + 1
-
-    @property
-    def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.cov_params_.to_numpy())), index=self.params.index)
-
-    @property
-    def tvalues(self) -> pd.Series:
-        return self.params / self.bse
-
-    @property
-    def pvalues(self) -> pd.Series:
-        # nlme uses the t distribution with N - p degrees of freedom
-        return pd.Series(2 * stats.t.sf(np.abs(self.tvalues), self.df_resid), index=self.params.index)
 
     @property
     def aic(self) -> float:
@@ -231,41 +230,20 @@ class GLSARMAResults:
         n = self.nobs - (self.params.size if self.method == "REML" else 0)
         return -2 * self.llf + self.k_params * np.log(n)
 
-    def cov_params(self) -> pd.DataFrame:
-        return self.cov_params_.copy()
-
     def conf_int(self, alpha: float = 0.05, dist: str = "normal") -> pd.DataFrame:
         """Wald intervals; ``dist="normal"`` (the paper's 1.96) or ``"t"`` (nlme's ``intervals``)."""
-        z = stats.norm.ppf(1 - alpha / 2) if dist == "normal" else stats.t.ppf(1 - alpha / 2, self.df_resid)
+        if dist == "normal":
+            return super().conf_int(alpha)
+        z = stats.t.ppf(1 - alpha / 2, self.df_resid)
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
-    def tidy(self, alpha: float = 0.05) -> pd.DataFrame:
-        ci = self.conf_int(alpha)
-        return pd.DataFrame({"term": self.params.index, "estimate": self.params.values,
-                             "std_error": self.bse.values, "statistic": self.tvalues.values,
-                             "p_value": self.pvalues.values, "ci_low": ci["lower"].values,
-                             "ci_high": ci["upper"].values}).reset_index(drop=True)
-
-    def summary(self, digits: int = 3, show: list[str] | None = None) -> str:
-        """Coefficient with stars and 95% CI in parentheses, then N, log-likelihood, AIC, BIC (Table 2 style)."""
-        t = self.tidy().set_index("term")
-        terms = show if show is not None else list(t.index)
-        width = max(len(s) for s in terms + ["Bayesian Inf. Crit."]) + 2
-        lines = [f"GLS, ARMA({self.phi.size},{self.theta.size}) errors by group, {self.method}"]
-        for name in terms:
-            r = t.loc[name]
-            stars = "***" if r.p_value < 0.001 else "**" if r.p_value < 0.01 else "*" if r.p_value < 0.05 else ""
-            lines.append(f"{name:<{width}}{r.estimate:.{digits}f}{stars} "
-                         f"({r.ci_low:.{digits}f}, {r.ci_high:.{digits}f})")
+    def summary_lines(self) -> list[tuple[str, str]]:
         arma = ", ".join([f"phi{i + 1} = {v:.4f}" for i, v in enumerate(self.phi)]
                          + [f"theta{i + 1} = {v:.4f}" for i, v in enumerate(self.theta)])
-        lines += [f"{'Observations':<{width}}{self.nobs:,}", f"{'Log Likelihood':<{width}}{self.llf:,.3f}",
-                  f"{'Akaike Inf. Crit.':<{width}}{self.aic:,.3f}", f"{'Bayesian Inf. Crit.':<{width}}{self.bic:,.3f}",
-                  f"{'Residual SE':<{width}}{self.sigma:.4f}", f"{'ARMA':<{width}}{arma}"]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:  # pragma: no cover - convenience
-        return self.summary()
+        return [("Observations", f"{self.nobs:,}"), ("Log Likelihood", f"{self.llf:,.3f}"),
+                ("Akaike Inf. Crit.", f"{self.aic:,.3f}"), ("Bayesian Inf. Crit.", f"{self.bic:,.3f}"),
+                ("Residual SE", f"{self.sigma:.4f}"), ("ARMA", arma or "none"),
+                ("Converged", f"{self.converged} ({self.n_evals} likelihood evaluations)")]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -523,7 +501,7 @@ def _gls_arma(data, y, x, group, time, *, p, q, method, correlation_index, add_c
     beta = sol["beta"]
     fitted = Xv @ beta
     return GLSARMAResults(
-        params=pd.Series(beta, index=names), cov_params_=pd.DataFrame(cov, index=names, columns=names),
+        params=pd.Series(beta, index=names), cov=pd.DataFrame(cov, index=names, columns=names),
         phi=phi, theta=theta, sigma=float(np.sqrt(sigma2)), llf=float(sol["ll"]), nobs=N,
         n_groups=n_groups, method=method, correlation_index=correlation_index, converged=converged,
         n_evals=prof.n_evals, df_resid=N - k, fittedvalues=fitted, resid=yv - fitted,

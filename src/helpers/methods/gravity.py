@@ -16,13 +16,17 @@ trade's units; the ratio residual is `resid / trade` where trade >= `min_trade`.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
+
+from helpers.methods.results import Results, pyfixest_fields
 
 FE_STRUCTURES = ("exp_year+imp_year", "exp_year+imp_year+pair", "exp+imp+year")
 RESIDUAL_DEFS = ("level", "ratio", "pearson", "log", "relative")
@@ -288,37 +292,50 @@ def ols_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str], 
 # ----------------------------------------------------------------------------------------------
 # results
 # ----------------------------------------------------------------------------------------------
-@dataclass
-class RegressionResult:
-    """One regression: coefficients, SEs, fit statistics and (for gravity) the data with fitted values."""
+@dataclass(frozen=True, kw_only=True)
+class RegressionResult(Results):
+    """One gravity regression (PPML or OLS with fixed effects) in the shared vocabulary, plus its labels
+    (e.g. sector and period, put in front of ``tidy()``), the regressors dropped as collinear, fit
+    statistics (``apr2``, ``pr2``, ...), the engine and, for PPML, ``data``: the sample with ``yhat`` and
+    the residuals (``without_data()`` returns the result without it)."""
 
-    label: dict
-    params: pd.Series
-    bse: pd.Series
-    nobs: int
+    label: dict = field(default_factory=dict)
     dropped: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
-    data: pd.DataFrame | None = None
     engine: str = "dense"
 
-    @property
-    def tvalues(self) -> pd.Series:
-        return self.params / self.bse
+    statistic: ClassVar[str] = "z"
+    title: ClassVar[str] = "Gravity regression with fixed effects"
 
-    @property
-    def pvalues(self) -> pd.Series:
-        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues)), index=self.params.index)
+    def labels(self) -> dict:
+        return dict(self.label)
 
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        z = stats.norm.ppf(0.5 + level / 2)
-        return pd.DataFrame({"low": self.params - z * self.bse, "high": self.params + z * self.bse})
+    def summary_lines(self) -> list[tuple[str, str]]:
+        lines = [(k, str(v)) for k, v in self.label.items()]
+        lines += [("Observations", f"{self.nobs:,}"), ("Engine", self.engine)]
+        lines += [(k, f"{v:,.4f}" if isinstance(v, float) else str(v)) for k, v in self.stats.items()]
+        return lines + ([("Dropped (collinear)", ", ".join(self.dropped))] if self.dropped else [])
 
-    def tidy(self) -> pd.DataFrame:
-        out = pd.DataFrame({"term": self.params.index, "estimate": self.params.values, "se": self.bse.values,
-                            "p": self.pvalues.values})
-        for k, v in self.label.items():
-            out.insert(0, k, v)
-        return out
+
+_frozen_setattr = RegressionResult.__setattr__
+
+
+def _setattr_data_none(self, name, value):
+    """Deprecated, to be deleted: chapter code still writes `res.data = None` to free the sample; it should
+    use `res = res.without_data()`. Every other assignment raises as on any frozen result."""
+    if name == "data" and value is None:
+        warnings.warn("RegressionResult is frozen: use res.without_data() instead of res.data = None.",
+                      DeprecationWarning, stacklevel=2)
+        object.__setattr__(self, name, value)
+        return
+    _frozen_setattr(self, name, value)
+
+
+RegressionResult.__setattr__ = _setattr_data_none
+
+
+def _dense_cov(fit: "DenseFit") -> pd.DataFrame:
+    return pd.DataFrame(fit.vcov, index=fit.names, columns=fit.names)
 
 
 def adjusted_pseudo_r2(y: np.ndarray, mu: np.ndarray, k: int) -> dict:
@@ -387,9 +404,9 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
         with single_threaded_blas():
             fit = ppml_dense(Y, X, panel.mask, x, vcov=vcov)
         data["yhat"] = panel.take(fit.mu)
-        params = pd.Series(fit.params, index=fit.names)
-        bse = pd.Series(np.sqrt(np.diag(fit.vcov)), index=fit.names)
-        nobs, n_fe, dropped = fit.nobs, fit.n_fe, fit.dropped
+        fields = {"params": pd.Series(fit.params, index=fit.names), "cov": _dense_cov(fit), "nobs": fit.nobs,
+                  "converged": fit.converged}
+        n_fe, dropped = fit.n_fe, fit.dropped
         est = data["yhat"].to_numpy() > 0
     elif engine == "pyfixest":
         import pyfixest as pf
@@ -404,23 +421,21 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
         dm = MapDemeaner(backend="rust") if demeaner == "rust" else LsmrDemeaner(backend="within")
         vc = {"CRV1": "pair"} if vcov == "pair" else "hetero"
         res = pf.fepois(f"{y} ~ {' + '.join(x)} | {fe}", data=data, vcov=vc, demeaner=dm)
-        params, bse = res.coef(), res.se()
-        params.index, bse.index = list(map(str, params.index)), list(map(str, bse.index))
+        fields = pyfixest_fields(res)
         # rows whose fixed-effect level was dropped (all-zero groups, separation) predict NaN: their fit is 0
         yhat = np.asarray(res.predict(newdata=data, type="response"), dtype=float)
         kept = np.isfinite(yhat)
         yhat = np.where(kept, yhat, 0.0)
         data["yhat"] = yhat
-        nobs = int(res._N)
         n_fe = int(sum(data.loc[kept, c.strip()].nunique() for c in fe.split("+")) - (len(fe.split("+")) - 1))
-        dropped = [v for v in x_all if v not in params.index]
+        dropped = [v for v in x_all if v not in fields["params"].index]
         est = kept
     else:
         raise ValueError(f"engine must be 'auto', 'dense' or 'pyfixest'; got {engine!r}.")
     data = add_residuals(data, y=y, min_trade=min_trade)
     fitstats = adjusted_pseudo_r2(data.loc[est, y].to_numpy(), data.loc[est, "yhat"].to_numpy(),
-                                  len(params) + n_fe)
-    return RegressionResult(label or {}, params, bse, nobs, dropped, fitstats, data, engine)
+                                  len(fields["params"]) + n_fe)
+    return RegressionResult(**fields, label=label or {}, dropped=dropped, stats=fitstats, data=data, engine=engine)
 
 
 def fit_ols_fe(df: pd.DataFrame, y: str, x: list[str] | tuple[str, ...], label: dict | None = None,
@@ -436,18 +451,16 @@ def fit_ols_fe(df: pd.DataFrame, y: str, x: list[str] | tuple[str, ...], label: 
         X = panel.stack(data, x)
         with single_threaded_blas():
             fit = ols_dense(Y, X, panel.mask, x, vcov=vcov)
-        params = pd.Series(fit.params, index=fit.names)
-        bse = pd.Series(np.sqrt(np.diag(fit.vcov)), index=fit.names)
-        return RegressionResult(label or {}, params, bse, fit.nobs, fit.dropped, {}, None, "dense")
+        return RegressionResult(params=pd.Series(fit.params, index=fit.names), cov=_dense_cov(fit), nobs=fit.nobs,
+                                label=label or {}, dropped=fit.dropped, engine="dense")
     import pyfixest as pf
 
     _fe_columns(data, "exp_year+imp_year")
     res = pf.feols(f"{y} ~ {' + '.join(x)} | exp_year + imp_year", data=data,
                    vcov={"CRV1": "pair"} if vcov == "pair" else "hetero")
-    params, bse = res.coef(), res.se()
-    params.index, bse.index = list(map(str, params.index)), list(map(str, bse.index))
-    return RegressionResult(label or {}, params, bse, int(res._N), [v for v in x if v not in params.index],
-                            {}, None, "pyfixest")
+    fields = pyfixest_fields(res)
+    return RegressionResult(**fields, label=label or {}, dropped=[v for v in x if v not in fields["params"].index],
+                            engine="pyfixest")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -541,6 +554,7 @@ def count_signs(results: list[RegressionResult], terms, alpha: float = 0.10) -> 
 
 
 def stars(p: float) -> str:
+    """Deprecated (chapter code still imports it): use ``helpers.report.tables.STARS_STD.of(p)``."""
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.10 else ""
 
 
@@ -582,3 +596,41 @@ def take_rows(col: pd.Series, pos: np.ndarray):
     """`col`'s values at `pos`, missing (NaN/NA) where pos is -1, as a left merge would fill them."""
     arr = col.array if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) else col.to_numpy()
     return pd.api.extensions.take(arr, pos, allow_fill=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# a simulated panel with known coefficients (tests and benchmarks of the estimators)
+# ----------------------------------------------------------------------------------------------
+SIM_BETA = {"ln_dist": -0.8, "contig": 0.5, "lang": 0.3, "fta": 0.25, "dom": 1.5}
+
+
+def simulate_gravity_panel(n_countries: int = 20, n_years: int = 7, seed: int = 0, first_year: int = 2010,
+                           zero_share: float = 0.15) -> pd.DataFrame:
+    """Square exporter x importer x year panel (domestic flows included) drawn from a PPML gravity model with
+    exporter-year and importer-year effects and the coefficients :data:`SIM_BETA` (``fta`` varies within
+    pairs over time, the others do not). Trade is Poisson-like (gamma noise around the mean) with about
+    ``zero_share`` of the foreign flows set to zero. Not a calibrated world: for checking estimators."""
+    rng = np.random.default_rng(seed)
+    n, T = n_countries, n_years
+    xy = rng.uniform(0, 100, (n, 2))
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + 1.0
+    dom = np.eye(n)
+    contig = ((dist < 15) & (dom == 0)).astype(float)
+    lang = np.triu(rng.random((n, n)) < 0.2, 1)
+    lang = (lang | lang.T).astype(float)
+    start = rng.integers(0, 2 * T, (n, n))                    # the year index each pair's FTA enters into force
+    start = np.minimum(start, start.T)
+    fta = ((np.arange(T)[:, None, None] >= start[None]) & (dom == 0)[None]).astype(float)   # (T, n, n)
+    o = rng.normal(0, 1.0, (T, n)) + np.linspace(0, 0.3, T)[:, None]
+    d = rng.normal(0, 1.0, (T, n))
+    b = SIM_BETA
+    eta = (o[:, :, None] + d[:, None, :] + b["ln_dist"] * np.log(dist)[None] + b["contig"] * contig[None]
+           + b["lang"] * lang[None] + b["fta"] * fta + b["dom"] * dom[None])
+    mu = np.exp(eta - eta.mean() + 2.0)
+    trade = mu * rng.gamma(2.0, 0.5, mu.shape)
+    trade[(rng.random(mu.shape) < zero_share) & (dom == 0)[None]] = 0.0
+    tt, ii, jj = (a.reshape(-1) for a in np.meshgrid(np.arange(T), np.arange(n), np.arange(n), indexing="ij"))
+    names = np.array([f"C{i:03d}" for i in range(n)], dtype=object)
+    return pd.DataFrame({"exporter": names[ii], "importer": names[jj], "year": first_year + tt,
+                         "trade": trade.reshape(-1), "ln_dist": np.log(dist)[ii, jj], "contig": contig[ii, jj],
+                         "lang": lang[ii, jj], "fta": fta.reshape(-1), "dom": dom[ii, jj]})

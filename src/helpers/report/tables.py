@@ -1,45 +1,78 @@
 """Tables printed the way the papers print them: coefficient with stars over its SE in parentheses."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 
+@dataclass(frozen=True)
+class Stars:
+    """A star convention: ``marks[i]`` when p < ``levels[i]`` (levels in increasing order, first match wins).
+    Each paper sets its own in its settings (e.g. ``STARS_2`` for ** p<0.05, * p<0.10)."""
+
+    levels: tuple[float, ...]
+    marks: tuple[str, ...]
+
+    def __post_init__(self):
+        if len(self.levels) != len(self.marks) or list(self.levels) != sorted(self.levels):
+            raise ValueError(f"Stars needs increasing levels and one mark per level; got {self.levels}, {self.marks}.")
+
+    def of(self, p: float) -> str:
+        if p is None or not np.isfinite(p):
+            return ""
+        return next((mark for level, mark in zip(self.levels, self.marks) if p < level), "")
+
+
+STARS_3 = Stars((0.001, 0.01, 0.05), ("***", "**", "*"))     # R's summary codes (nlme, survival)
+STARS_2 = Stars((0.05, 0.10), ("**", "*"))                  # ** p<0.05, * p<0.10
+STARS_STD = Stars((0.01, 0.05, 0.10), ("***", "**", "*"))   # Stata/estout's default
+NO_STARS = Stars((), ())
+
+
 def stars(p: float, levels: Sequence[float] = (0.05, 0.10), marks: Sequence[str] = ("**", "*")) -> str:
-    """Stars by p-value; default as the papers here: ** p<0.05, * p<0.10."""
-    if p is None or not np.isfinite(p):
-        return ""
-    for level, mark in zip(levels, marks):
-        if p < level:
-            return mark
-    return ""
+    """Backward-compatible wrapper: ``Stars(levels, marks).of(p)``."""
+    return Stars(tuple(levels), tuple(marks)).of(p)
+
+
+def _stat_cell(v, decimals: int) -> str:
+    """Statistics rows: thousands separators; floats to `decimals` places, integers as they are."""
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        return str(v)
+    return f"{v:,}" if isinstance(v, (int, np.integer)) else f"{v:,.{decimals}f}"
 
 
 def regression_table(models: Mapping[str, object], order: Sequence[str] | None = None,
                      labels: Mapping[str, str] | None = None, decimals: int = 3,
                      stats: Mapping[str, Mapping[str, object]] | None = None,
-                     levels: Sequence[float] = (0.05, 0.10), marks: Sequence[str] = ("**", "*")) -> pd.DataFrame:
-    """Side-by-side regression table. Each model needs `.params`, `.bse`, `.pvalues` (Series by term).
-    Rows: a coefficient line ("0.510**") and an SE line ("(0.102)") per term; `stats` adds rows such as
-    {"n": {...}, "events": {...}} below. Returns strings, ready to display."""
+                     stars: Stars = STARS_2, below: str = "se", alpha: float = 0.05) -> pd.DataFrame:
+    """Side-by-side regression table built from each model's ``.tidy(alpha)`` (any result of
+    ``helpers.methods``). Per term: a coefficient line with the marks of ``stars`` ("0.510**", trailing
+    zeros kept) and below it the SE in parentheses ("(0.102)"), or with ``below="ci"`` the interval
+    ("(0.310, 0.710)"). ``stats`` adds rows such as {"Observations": {model: 6183}} (thousands separators).
+    Returns strings, ready to display."""
+    if below not in ("se", "ci"):
+        raise ValueError(f"below must be 'se' or 'ci'; got {below!r}.")
     labels = labels or {}
-    order = list(order or dict.fromkeys(t for m in models.values() for t in m.params.index))
+    tidy = {name: m.tidy(alpha).set_index("term") for name, m in models.items()}
+    order = list(order or dict.fromkeys(t for t_ in tidy.values() for t in t_.index))
+    f = f".{decimals}f"
     index, body = [], {name: [] for name in models}
     for term in order:
         index += [labels.get(term, term), ""]
-        for name, m in models.items():
-            if term in m.params.index:
-                body[name] += [f"{m.params[term]:.{decimals}f}{stars(m.pvalues[term], levels, marks)}",
-                               f"({m.bse[term]:.{decimals}f})"]
-            else:
+        for name, t in tidy.items():
+            if term not in t.index:
                 body[name] += ["", ""]
+                continue
+            r = t.loc[term]
+            second = (f"({r.std_error:{f}})" if below == "se" else f"({r.conf_low:{f}}, {r.conf_high:{f}})")
+            body[name] += [f"{r.estimate:{f}}{stars.of(r.p_value)}", second]
     for stat, values in (stats or {}).items():
         index.append(stat)
         for name in models:
-            v = values.get(name, "")
-            body[name].append(f"{v:,.{decimals}f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v))
+            body[name].append(_stat_cell(values.get(name, ""), decimals))
     return pd.DataFrame(body, index=pd.Index(index, name=""))
 
 

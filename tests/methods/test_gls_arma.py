@@ -137,7 +137,7 @@ def test_results_interface():
     ci = res.conf_int()
     assert list(ci.columns) == ["lower", "upper"]
     assert np.all(ci["lower"] < res.params) and np.all(res.params < ci["upper"])
-    assert res.cov_params().shape == (3, 3)
+    assert res.cov.shape == (3, 3)
     assert res.k_params == 3 + 2 + 1
     assert res.aic == pytest.approx(-2 * res.llf + 2 * res.k_params)
     text = res.summary()

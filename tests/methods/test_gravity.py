@@ -1,4 +1,6 @@
-"""The gravity engine: exact demeaning, dense PPML/OLS against pyfixest, residual helpers, errors."""
+"""The gravity engine: exact demeaning, dense PPML/OLS against pyfixest, residual helpers, errors.
+
+Data: `G.simulate_gravity_panel` (a square panel with known coefficients), not a chapter's world."""
 from __future__ import annotations
 
 import warnings
@@ -8,16 +10,32 @@ import pandas as pd
 import pytest
 
 from helpers.methods import gravity as G
-from helpers.synth import phillips_ahmad as S
 
 COEF_TOL = 1e-6        # both engines solve the same first-order conditions
 SE_RTOL = 2e-3         # pyfixest stops IRLS at 1e-8; SEs agree to that precision
 
 
+X_VARS = list(G.SIM_BETA)
+
+
 @pytest.fixture(scope="module")
 def small_panel():
-    w = S.SyntheticWorld(seed=3, n_generic=8)
-    return w, w.sector_panel("Metals", (2010, 2016))
+    df = G.simulate_gravity_panel(n_countries=20, n_years=7, seed=3)
+    return _pair_variables(df), df
+
+
+def _pair_variables(df, seed=4):
+    """Second-stage style pair-year variables: |democracy gap|, |corruption gap| and income-pair dummies
+    (high-high, low-high, high-low: with exporter-year and importer-year FE only one is identified)."""
+    rng = np.random.default_rng(seed)
+    keys = pd.MultiIndex.from_frame(df[["exporter", "year"]].drop_duplicates())
+    cy = pd.DataFrame({"dem": rng.uniform(0, 1, len(keys)), "corr": rng.uniform(0, 1, len(keys)),
+                       "high": (rng.random(len(keys)) < 0.4).astype(float)}, index=keys)
+    e = cy.reindex(pd.MultiIndex.from_frame(df[["exporter", "year"]])).to_numpy()
+    m = cy.reindex(pd.MultiIndex.from_frame(df[["importer", "year"]].set_axis(["exporter", "year"], axis=1))).to_numpy()
+    return df[["exporter", "importer", "year"]].assign(
+        abs_dem=np.abs(e[:, 0] - m[:, 0]), abs_corr=np.abs(e[:, 1] - m[:, 1]),
+        U11=e[:, 2] * m[:, 2], U01=(1 - e[:, 2]) * m[:, 2], U10=e[:, 2] * (1 - m[:, 2]))
 
 
 def test_demeaning_is_the_weighted_least_squares_projection():
@@ -47,8 +65,8 @@ def test_dense_ppml_matches_pyfixest(small_panel):
     _, df = small_panel
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        a = G.fit_ppml(df, S.GRAVITY_VARS, engine="dense")
-        b = G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest")
+        a = G.fit_ppml(df, X_VARS, engine="dense")
+        b = G.fit_ppml(df, X_VARS, engine="pyfixest")
     assert np.allclose(a.params[b.params.index], b.params, atol=COEF_TOL * 1e3, rtol=1e-5)
     assert np.allclose(a.bse[b.bse.index], b.bse, rtol=SE_RTOL)
     assert a.nobs == b.nobs
@@ -56,8 +74,7 @@ def test_dense_ppml_matches_pyfixest(small_panel):
 
 
 def test_dense_ols_matches_pyfixest_and_drops_collinear_income_dummies(small_panel):
-    w, df = small_panel
-    geo = w.pair_geopolitics()
+    geo, df = small_panel
     d = df.merge(geo, on=["exporter", "importer", "year"])
     d = d[d["trade"] > 0].assign(ltrade=lambda x: np.log(x["trade"]), yv=lambda x: x["trade"] ** 0.5)
     terms = ["abs_dem", "abs_corr", "U11", "U01", "U10", "ltrade"]
@@ -73,14 +90,14 @@ def test_dense_ols_matches_pyfixest_and_drops_collinear_income_dummies(small_pan
 def test_dense_ppml_drops_collinear_regressors_and_matches_pyfixest_hetero(small_panel):
     _, df = small_panel
     df = df.assign(contig_copy=df["contig"], lang_plus_dom=df["lang"] + 2 * df["dom"])
-    x = [*S.GRAVITY_VARS, "contig_copy", "lang_plus_dom"]
+    x = [*X_VARS, "contig_copy", "lang_plus_dom"]
     a = G.fit_ppml(df, x, engine="dense", vcov="hetero")
-    a0 = G.fit_ppml(df, S.GRAVITY_VARS, engine="dense", vcov="hetero")
+    a0 = G.fit_ppml(df, X_VARS, engine="dense", vcov="hetero")
     assert a.dropped == ["contig_copy", "lang_plus_dom"]            # the later regressor of a collinear set goes
     assert np.allclose(a.params, a0.params, rtol=1e-10) and np.allclose(a.bse, a0.bse, rtol=1e-10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        b = G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest", vcov="hetero")
+        b = G.fit_ppml(df, X_VARS, engine="pyfixest", vcov="hetero")
     assert np.allclose(a0.params[b.params.index], b.params, atol=COEF_TOL * 1e3, rtol=1e-5)
     assert np.allclose(a0.bse[b.bse.index], b.bse, rtol=SE_RTOL)
 
@@ -88,7 +105,7 @@ def test_dense_ppml_drops_collinear_regressors_and_matches_pyfixest_hetero(small
 def test_fit_leaves_the_callers_frame_alone(small_panel):
     _, df = small_panel
     before = df.copy()
-    G.fit_ppml(df, S.GRAVITY_VARS)
+    G.fit_ppml(df, X_VARS)
     pd.testing.assert_frame_equal(df, before)
 
 
@@ -128,8 +145,8 @@ def test_adjusted_pseudo_r2_against_direct_formula():
 
 
 def test_count_signs_and_medians():
-    res = [G.RegressionResult({}, pd.Series({"a": v, "b": 1.0}), pd.Series({"a": 0.1, "b": 10.0}), 10)
-           for v in (-1.0, -1.0, 0.5, 0.01)]
+    cov = pd.DataFrame(np.diag([0.1 ** 2, 10.0 ** 2]), index=["a", "b"], columns=["a", "b"])
+    res = [G.RegressionResult(params=pd.Series({"a": v, "b": 1.0}), cov=cov, nobs=10) for v in (-1.0, -1.0, 0.5, 0.01)]
     c = G.count_signs(res, ["a", "b", "c"])
     assert c.loc["a"].tolist() == [1, 2, 1, 0] and c.loc["b", "not_sig"] == 4 and c.loc["c", "dropped"] == 4
     df = pd.DataFrame({"g": [1, 1, 1, 2, 2], "resid": [-1.0, 0.0, 5.0, 2.0, 4.0]})
@@ -142,26 +159,10 @@ def test_count_signs_and_medians():
 def test_clear_errors(small_panel):
     _, df = small_panel
     with pytest.raises(ValueError, match="columns"):
-        G.fit_ppml(df.drop(columns="contig"), S.GRAVITY_VARS)
+        G.fit_ppml(df.drop(columns="contig"), X_VARS)
     with pytest.raises(G.GravityError, match="negative"):
-        G.fit_ppml(df.assign(trade=-df["trade"]), S.GRAVITY_VARS)
+        G.fit_ppml(df.assign(trade=-df["trade"]), X_VARS)
     with pytest.raises(G.GravityError, match="Duplicate"):
-        G.fit_ppml(pd.concat([df, df.head(3)]), S.GRAVITY_VARS)
+        G.fit_ppml(pd.concat([df, df.head(3)]), X_VARS)
     with pytest.raises(ValueError, match="fe_structure"):
-        G.fit_ppml(df, S.GRAVITY_VARS, engine="pyfixest", fe_structure="nonsense")
-
-
-def test_generator_is_seeded_and_injection_is_paired():
-    a = S.SyntheticWorld(seed=5, n_generic=5)
-    b = S.SyntheticWorld(seed=5, n_generic=5)
-    ya, rec = a.draw_trade("Machinery")
-    yb, _ = b.draw_trade("Machinery")
-    assert np.array_equal(ya, yb)
-    y0, _ = a.draw_trade("Machinery", inject=False)
-    assert np.isclose(ya.sum(), y0.sum() + rec["amount"].sum())   # diverted once, added on two legs
-    y1, _ = a.draw_trade("Machinery", inject=False)                # the kept last draw: same values, read-only
-    assert np.array_equal(y1, y0) and not y1.flags.writeable
-    with pytest.raises(ValueError, match="Route"):
-        S.SyntheticWorld(seed=1, n_generic=2, routes=(("CHN", "XXX", "USA", 2018, 0.1),))
-    with pytest.raises(ValueError, match="theta"):
-        S.SyntheticWorld(seed=1, n_generic=2, theta={"nonsense": 1.0})
+        G.fit_ppml(df, X_VARS, engine="pyfixest", fe_structure="nonsense")
