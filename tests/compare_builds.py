@@ -34,9 +34,10 @@ def glue_values(folder: Path, only: str | None = None) -> dict[str, str]:
             for o in cell.get("outputs", []):
                 name = o.get("metadata", {}).get("scrapbook", {}).get("name")
                 if name:
-                    data = o.get("data", {})
-                    is_figure = any(k.startswith("image/") for k in data)
-                    out[f"{rel}::{name}"] = "<figure>" if is_figure else "".join(data.get("text/plain", ""))
+                    data = o.get("data", {})      # mime keys: "text/plain" or "application/papermill.record/text/plain"
+                    is_figure = any("image/" in k for k in data)
+                    text = next(("".join(v) for k, v in data.items() if k.endswith("text/plain")), "")
+                    out[f"{rel}::{name}"] = "<figure>" if is_figure else text
     return out
 
 

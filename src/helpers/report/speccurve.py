@@ -77,8 +77,10 @@ def _label(value: Any) -> str:
 def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, ci_high: Key = None,
                         choices: list[str] | None = None, se: Key = None,
                         baseline: dict[str, Any] | None = None, reference: float | None = 0.0,
-                        ylabel: str | None = None, title: str | None = None, labels: dict[str, str] | None = None):
-    """The specification-curve figure (a matplotlib Figure) for `estimate` across the runs of `table`."""
+                        ylabel: str | None = None, title: str | None = None, labels: dict[str, str] | None = None,
+                        paper: float | None = None):
+    """The specification-curve figure (a matplotlib Figure) for `estimate` across the runs of `table`; `paper`
+    (the paper's own value of the estimate) is drawn as a labelled line."""
     runs = _usable(table, estimate, ci_low, ci_high, se)
     if runs.empty:
         raise ValueError(f"no successful run has a value for {estimate!r}")
@@ -101,9 +103,12 @@ def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, 
     top.scatter(x, y, c=colours, s=22, zorder=3)
     if reference is not None:
         top.axhline(reference, color="0.35", lw=0.9, ls="--", zorder=1)
+    if paper is not None:
+        top.axhline(paper, color=PALETTE[2], lw=1.4, ls=":", zorder=2, label=f"the paper: {paper:g}")
     if base.any():
         top.scatter([], [], c=PALETTE[1], s=22, label="baseline specification")
-        top.legend(loc="best", frameon=True, framealpha=0.9, fontsize=8)
+    if base.any() or paper is not None:
+        top.legend(loc="best", frameon=True, framealpha=0.9, fontsize=9)
     top.set_ylabel(textwrap.fill(ylabel or (estimate if isinstance(estimate, str) else estimate[0]), 34),
                    fontsize=9)
     if title:
