@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -30,14 +31,17 @@ def glue_values(folder: Path, only: str | None = None) -> dict[str, str]:
         rel = path.relative_to(folder).as_posix()
         if only and only not in rel:
             continue
-        for cell in json.loads(path.read_text()).get("cells", []):
-            for o in cell.get("outputs", []):
-                name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-                if name:
-                    data = o.get("data", {})      # mime keys: "text/plain" or "application/papermill.record/text/plain"
-                    is_figure = any("image/" in k for k in data)
-                    text = next(("".join(v) for k, v in data.items() if k.endswith("text/plain")), "")
-                    out[f"{rel}::{name}"] = "<figure>" if is_figure else text
+        outputs = [o for cell in json.loads(path.read_text()).get("cells", []) for o in cell.get("outputs", [])]
+        sidecar = path.with_suffix(".glue.json")          # jupyter-book keeps a built notebook's glue beside it
+        if sidecar.exists():
+            outputs += list(json.loads(sidecar.read_text()).values())
+        for o in outputs:
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = o.get("data", {})      # mime keys: "text/plain" or "application/papermill.record/text/plain"
+                is_figure = any("image/" in k for k in data)
+                text = next(("".join(v) for k, v in data.items() if k.endswith("text/plain")), "")
+                out[f"{rel}::{name}"] = "<figure>" if is_figure else re.sub(r" at 0x[0-9a-f]+", "", text)
     return out
 
 
