@@ -86,8 +86,63 @@ def side_by_side(ours: pd.DataFrame, published: pd.DataFrame, names: tuple[str, 
     return out
 
 
-def show(frame: pd.DataFrame, caption: str | None = None):
-    """A Styler with left-aligned labels and right-aligned numbers, for display or glue."""
-    styler = frame.style.set_properties(**{"text-align": "right"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler.set_caption(caption) if caption else styler
+@dataclass(frozen=True)
+class Table:
+    """A table as a journal's appendix prints it: booktabs rules, readable headers, numbers at a fixed precision
+    with trailing zeros and thousands separators, no meaningless index, a note under it. Wide tables scroll inside
+    their own box with the first column kept in view (`_static/book.css`), so nothing is cut off."""
+
+    frame: pd.DataFrame
+    caption: str | None = None
+    note: str | None = None
+    decimals: int | Mapping[str, int] = 3
+    labels: Mapping[str, str] | None = None
+    index: bool | None = None          # None: shown unless it is a plain 0..n-1 range
+
+    def _label(self, name) -> str:
+        if isinstance(name, tuple):
+            return " ".join(self._label(n) for n in name if str(n))
+        text = str(name)
+        return (self.labels or {}).get(text, text.replace("_", " ") if "_" in text and " " not in text else text)
+
+    def _cell(self, value, column) -> str:
+        if isinstance(value, (bool, np.bool_)) or value is None:
+            return "" if value is None else str(value)
+        if isinstance(value, (int, np.integer)):
+            return f"{value:,}"
+        if isinstance(value, (float, np.floating)):
+            if not np.isfinite(value):
+                return "—"
+            d = self.decimals.get(column, 3) if isinstance(self.decimals, Mapping) else self.decimals
+            return f"{value:,.{d}f}".replace("-", "−")
+        return str(value)
+
+    def styler(self):
+        frame = self.frame
+        shown = pd.DataFrame({j: [self._cell(v, c) for v in frame.iloc[:, j]] for j, c in enumerate(frame.columns)},
+                             index=frame.index)
+        shown.columns = (pd.MultiIndex.from_tuples([tuple(self._label(x) for x in c) for c in frame.columns])
+                         if isinstance(frame.columns, pd.MultiIndex) else [self._label(c) for c in frame.columns])
+        plain_index = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
+        styler = shown.style
+        if not (self.index if self.index is not None else not plain_index):
+            styler = styler.hide(axis="index")
+        else:
+            styler = styler.format_index(self._label, axis="index")
+        styler = styler.set_table_attributes('class="booktabs"')
+        return styler.set_caption(self.caption) if self.caption else styler
+
+    def _repr_html_(self) -> str:
+        note = f'<p class="table-note">{self.note}</p>' if self.note else ""
+        return f'<div class="book-table">{self.styler().to_html()}{note}</div>'
+
+    def __repr__(self) -> str:
+        rows, cols = self.frame.shape
+        return f"Table({self.caption or 'untitled'}: {rows} rows, {cols} columns)"
+
+
+def show(frame: pd.DataFrame, caption: str | None = None, note: str | None = None,
+         decimals: int | Mapping[str, int] = 3, labels: Mapping[str, str] | None = None,
+         index: bool | None = None) -> Table:
+    """The one renderer for every table in the book (for display or glue); see `Table`."""
+    return Table(frame, caption, note, decimals, labels, index)
