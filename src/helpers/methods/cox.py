@@ -7,9 +7,12 @@ summed by cluster). Also: Grambsch–Therneau proportional-hazards tests as ``co
 predicted survival curves for covariate scenarios with log-scale bands as ``survfit.coxph``,
 case-grouped K-fold splits, and the Chambless–Diao time-dependent AUC as ``survAUC::AUC.cd``.
 
-The numerics work on all event times at once: a (K x n) risk-set indicator times per-row weights gives
-the risk-set sums, and Efron's tie correction is a (K x max ties) grid, so a fit of 6,000 rows and 11
-covariates takes a few milliseconds per Newton step.
+The numerics work on all event times at once, as survival's C code does, at O(n p^2 + K) per Newton step:
+risk-set sums are reverse cumulative sums of per-row values binned by the event times at which each row
+enters and leaves the risk set; the information matrix is one weighted X'WX (each row weighted by the sum
+of 1/denominator over the deaths it is at risk for) minus the outer products of the Efron means, so no
+per-event-time second moments are formed; Efron's tie correction is one slot per death. See
+benchmarks/methods_cox.py for timings against ``survival::coxph``.
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ __all__ = [
     "cd_auc_from_fit",
 ]
 
-CONVERGENCE_TOL = 1e-10  # max |step| in beta; tighter than coxph's 1e-9 relative loglik rule
+CONVERGENCE_TOL = 1e-10  # max |Newton step| in beta; tighter than coxph's 1e-9 relative loglik rule
+LOGLIK_RTOL = 1e-11      # rounding error of the log-likelihood, relative to the sum of |terms| (E up to ~1e6)
 MAX_ITER = 50
 
 
@@ -41,85 +45,110 @@ class CoxFitError(RuntimeError):
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _RiskSets:
+    """Event times and, per row, the range of event times it is at risk at, plus one Efron "slot" per death.
+
+    Row i is at risk at event times k with first[i] <= k < last[i]. Sums over each risk set are reverse
+    cumulative sums of per-row values binned at `last` minus those binned at `first`, so a pass over all K
+    risk sets costs O(n + K), never K x n. Deaths are grouped by event time (``starts``);
+    the l-th death at time k carries the Efron fraction l / d_k (0 for Breslow), so a tie correction is one
+    vector operation over the deaths."""
+
     times: np.ndarray        # (K,) distinct event times
-    at_risk: sparse.csr_matrix  # (K, n) 0/1: start < t_k <= stop
-    deaths: sparse.csr_matrix   # (K, n) 0/1: event at stop == t_k
+    first: np.ndarray        # (n,) first event-time index at which the row is at risk
+    last: np.ndarray         # (n,) one past the last
+    bins: np.ndarray         # (2n,): last, then first + K + 1 (one bincount bins both)
+    death_rows: np.ndarray   # (E,) rows with an event, grouped by event time
+    death_k: np.ndarray      # (E,) their event-time index
+    starts: np.ndarray       # (K,) position of each event time's first death in death_rows
     n_deaths: np.ndarray     # (K,)
-    frac: np.ndarray         # (K, L) l / d_k for l < d_k (Efron) or 0 (Breslow)
-    mask: np.ndarray         # (K, L) bool, l < d_k
+    frac: np.ndarray         # (E,) Efron's l / d_k (0 for Breslow)
 
 
 def _risk_sets(start, stop, event, ties: str) -> _RiskSets:
+    if ties not in ("efron", "breslow"):
+        raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
     times = np.unique(stop[event == 1])
     if times.size == 0:
         raise CoxFitError("Cox fit: the data contain no events.")
-    # row i is at risk at event times k in [first, last): t_k > start_i and t_k <= stop_i
+    K, n = times.size, len(start)
+    # at risk at t_k when start_i < t_k <= stop_i
     first = np.searchsorted(times, start, side="right")
     last = np.searchsorted(times, stop, side="right")
-    span = last - first
-    rows = np.repeat(np.arange(len(start)), np.clip(span, 0, None))
-    offsets = np.concatenate([[0], np.cumsum(np.clip(span, 0, None))[:-1]])
-    ks = first[rows] + (np.arange(rows.size) - offsets[rows])
-    K, n = times.size, len(start)
-    at_risk = sparse.csr_matrix((np.ones(rows.size), (ks, rows)), shape=(K, n))
-    dk = np.searchsorted(times, stop)
-    dead = np.where(event == 1)[0]
-    deaths = sparse.csr_matrix((np.ones(dead.size), (dk[dead], dead)), shape=(K, n))
-    d = np.asarray(deaths.sum(1)).ravel()
-    if ties == "efron":
-        L = int(d.max())
-        ell = np.arange(L)[None, :]
-        mask = ell < d[:, None]
-        frac = np.where(mask, ell / d[:, None], 0.0)
-    elif ties == "breslow":
-        # Breslow: one term per time with multiplicity d (encoded as weight below)
-        mask = np.ones((times.size, 1), bool)
-        frac = np.zeros((times.size, 1))
-    else:
-        raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-    return _RiskSets(times, at_risk, deaths, d, frac, mask)
+    bins = np.r_[last, first + K + 1]
+    dead = np.flatnonzero(event == 1)
+    dk = np.searchsorted(times, stop[dead])
+    order = np.argsort(dk, kind="stable")
+    dead, dk = dead[order], dk[order]
+    d = np.bincount(dk, minlength=K)
+    starts = np.r_[0, np.cumsum(d)[:-1]]
+    rank = np.arange(dead.size) - starts[dk]
+    frac = rank / d[dk] if ties == "efron" else np.zeros(dead.size)
+    return _RiskSets(times, first, last, bins, dead, dk, starts, d, frac)
 
 
-def _second_moment(indicator: sparse.csr_matrix, X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Per event time k: sum over rows i with indicator[k, i] of w_i x_i x_i' (one small GEMM per time)."""
-    K, p = indicator.shape[0], X.shape[1]
-    out = np.zeros((K, p, p))
-    ptr, idx = indicator.indptr, indicator.indices
-    for k in range(K):
-        rows = idx[ptr[k]:ptr[k + 1]]
-        if rows.size:
-            Xk = X[rows]
-            out[k] = (Xk * w[rows, None]).T @ Xk
-    return out
+def _at_risk_sums(rs: _RiskSets, V: np.ndarray) -> np.ndarray:
+    """(K, ...) sums of the rows of V (n, ...) over each risk set: reverse cumulative sums of the binned rows."""
+    shape = V.shape
+    V = V.reshape(shape[0], -1)
+    K1 = rs.times.size + 1
+    R = np.empty((K1, V.shape[1]))
+    for j in range(V.shape[1]):        # a loop over columns, not event times: one bincount each
+        b = np.bincount(rs.bins, np.r_[V[:, j], V[:, j]], minlength=2 * K1)
+        R[:, j] = b[:K1] - b[K1:]
+    return np.cumsum(R[::-1], axis=0)[::-1][1:].reshape(-1, *shape[1:])
 
 
-def _moments(rs: _RiskSets, X: np.ndarray, beta: np.ndarray, ties: str, need_info=True):
-    """Log partial likelihood, score and information at beta, plus per-(k, l) pieces."""
+def _per_time(rs: _RiskSets, v: np.ndarray) -> np.ndarray:
+    """(K, ...) sums of per-death values v (E, ...) by event time."""
+    return np.add.reduceat(v, rs.starts, axis=0)
+
+
+def _over_span(rs: _RiskSets, a: np.ndarray) -> np.ndarray:
+    """(n, ...) sum of a per-time quantity a (K, ...) over the event times each row is at risk at."""
+    cum = np.concatenate([np.zeros((1, *a.shape[1:])), np.cumsum(a, axis=0)])
+    return cum[rs.last] - cum[rs.first]
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """Log partial likelihood, score, information at beta, and the per-death (Efron slot) pieces the
+    residuals, PH tests and survival curves reuse."""
+
+    loglik: float
+    score: np.ndarray
+    info: np.ndarray | None
+    w: np.ndarray            # (n,) exp(eta - shift)
+    shift: float
+    denom: np.ndarray        # (E,) S0_k - f D0_k
+    mean: np.ndarray         # (E, p) (S1_k - f D1_k) / denom
+    loglik_scale: float      # sum of the absolute terms of loglik: its rounding error is ~ eps times this
+
+
+def _moments(rs: _RiskSets, X: np.ndarray, beta: np.ndarray, need_info=True) -> _Moments:
     eta = X @ beta
-    w = np.exp(eta - eta.max())  # scale cancels in ratios; loglik corrected below
     shift = eta.max()
-    S0 = rs.at_risk @ w
-    S1 = rs.at_risk @ (w[:, None] * X)
-    D0 = rs.deaths @ w
-    D1 = rs.deaths @ (w[:, None] * X)
-    denom = S0[:, None] - rs.frac * D0[:, None]                     # (K, L)
-    mean = (S1[:, None, :] - rs.frac[..., None] * D1[:, None, :]) / denom[..., None]  # (K, L, p)
-    mult = rs.mask.astype(float)
-    if ties == "breslow":
-        mult = rs.n_deaths[:, None] * mult
-    death_eta = rs.deaths @ eta
-    death_x = rs.deaths @ X
-    safe = np.where(rs.mask, denom, 1.0)
-    loglik = death_eta.sum() - (mult * (np.log(safe) + shift)).sum()
-    score = death_x.sum(0) - np.einsum("kl,klp->p", mult, mean)
+    w = np.exp(eta - shift)  # the scale cancels in ratios; the log-likelihood adds it back
+    S = _at_risk_sums(rs, np.column_stack([w, w[:, None] * X]))
+    wd, Xd = w[rs.death_rows], X[rs.death_rows]
+    D = _per_time(rs, np.column_stack([wd, wd[:, None] * Xd]))
+    k, f = rs.death_k, rs.frac
+    denom = S[k, 0] - f * D[k, 0]
+    mean = (S[k, 1:] - f[:, None] * D[k, 1:]) / denom[:, None]
+    eta_d, log_d = eta[rs.death_rows], np.log(denom) + shift
+    loglik = eta_d.sum() - log_d.sum()
+    score = Xd.sum(0) - mean.sum(0)
     info = None
     if need_info:
-        S2 = _second_moment(rs.at_risk, X, w)
-        D2 = _second_moment(rs.deaths, X, w)
-        M2 = (S2[:, None] - rs.frac[..., None, None] * D2[:, None]) / denom[..., None, None]
-        V = M2 - mean[..., :, None] * mean[..., None, :]
-        info = np.einsum("kl,klpq->pq", mult, V)
-    return loglik, score, info, dict(w=w, shift=shift, denom=denom, mean=mean, mult=mult)
+        # sum over deaths of (S2_k - f D2_k)/denom - mean mean' without forming any S2_k: each row's x x'
+        # enters with weight w_i * (sum of 1/denom over the deaths it is at risk for), minus f/denom at its own
+        c = _per_time(rs, 1.0 / denom)
+        g = _per_time(rs, f / denom)
+        weight = w * _over_span(rs, c)
+        weight[rs.death_rows] -= wd * g[k]
+        info = (X * weight[:, None]).T @ X - mean.T @ mean
+        info = (info + info.T) / 2
+    scale = float(np.abs(eta_d).sum() + np.abs(log_d).sum())
+    return _Moments(float(loglik), score, info, w, float(shift), denom, mean, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,31 +247,13 @@ def fit_cox(frame: pd.DataFrame, covariates, start="start", stop="stop", event="
     Xc = X - means
     rs = _risk_sets(st, sp, ev, ties)
     p = Xc.shape[1]
-    beta = np.zeros(p) if init is None else np.asarray(init, float).copy()
-    ll0, _, _, _ = _moments(rs, Xc, np.zeros(p), ties, need_info=False)
-    ll, score, info, _ = _moments(rs, Xc, beta, ties)
-    converged = False
-    for it in range(1, MAX_ITER + 1):
-        try:
-            step = np.linalg.solve(info, score)
-        except np.linalg.LinAlgError as exc:
-            raise CoxFitError(f"Cox fit: singular information matrix ({exc}); "
-                              "check for constant or collinear covariates.") from None
-        new = beta + step
-        ll_new, s_new, i_new, _ = _moments(rs, Xc, new, ties)
-        halvings = 0
-        while (not np.isfinite(ll_new) or ll_new < ll - 1e-12) and halvings < 30:
-            step /= 2
-            new = beta + step
-            ll_new, s_new, i_new, _ = _moments(rs, Xc, new, ties)
-            halvings += 1
-        beta, ll, score, info = new, ll_new, s_new, i_new
-        if np.max(np.abs(step)) < CONVERGENCE_TOL:
-            converged = True
-            break
+    ll0 = _moments(rs, Xc, np.zeros(p), need_info=False).loglik
+    beta0 = np.zeros(p) if init is None else np.asarray(init, float).copy()
+    beta, m, it, converged = _newton(rs, Xc, beta0)
     if not converged:
         raise CoxFitError(f"Cox fit did not converge in {MAX_ITER} Newton steps "
                           "(monotone likelihood? a covariate may perfectly predict events).")
+    ll, info = m.loglik, m.info
     try:
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
@@ -254,11 +265,10 @@ def fit_cox(frame: pd.DataFrame, covariates, start="start", stop="stop", event="
     if cluster is not None:
         if cluster not in frame.columns:
             raise KeyError(f"Cox fit: cluster column {cluster!r} not in the frame")
-        resid = _score_residuals(rs, Xc, beta, ties)
+        resid = _score_residuals(rs, Xc, m)
         groups = pd.factorize(sub[cluster].to_numpy())[0]
-        U = np.zeros((groups.max() + 1, p))
-        np.add.at(U, groups, resid)
-        dfbeta = U @ cov
+        by_cluster = sparse.csr_matrix((np.ones(groups.size), (groups, np.arange(groups.size))))
+        dfbeta = (by_cluster @ resid) @ cov
         cov_robust = pd.DataFrame(dfbeta.T @ dfbeta, idx, idx)
         cov_type = "cluster"
     return CoxResults(
@@ -270,33 +280,49 @@ def fit_cox(frame: pd.DataFrame, covariates, start="start", stop="stop", event="
     )
 
 
-def _score_residuals(rs: _RiskSets, Xc, beta, ties):
-    """Per-row score residuals (R ``residuals(fit, 'score')``), Efron or Breslow weighting."""
-    _, _, _, m = _moments(rs, Xc, beta, ties, need_info=False)
-    w, denom, mean, mult = m["w"], m["denom"], m["mean"], m["mult"]
-    safe = np.where(rs.mask, denom, np.inf)
-    # event part: each death at t_k gets x_i - average over l of mean_kl
-    if ties == "efron":
-        avg_mean = np.einsum("kl,klp->kp", rs.mask / np.maximum(rs.n_deaths, 1)[:, None], mean)
-    else:
-        avg_mean = mean[:, 0, :]
-    is_death = np.asarray(rs.deaths.sum(0)).ravel()
-    resid = is_death[:, None] * Xc - rs.deaths.T @ avg_mean
-    # risk part: -w_i sum_l c_il (x_i - mean_kl)/denom_kl; deaths at t_k weight (1 - l/d)
-    if ties == "efron":
-        inv = rs.mask / safe                                  # (K, L)
-        inv_death = inv * (1 - rs.frac)
-    else:
-        inv = mult / safe
-        inv_death = inv
-    a_other = inv.sum(1)                                      # (K,)
-    b_other = np.einsum("kl,klp->kp", inv, mean)
-    a_death = inv_death.sum(1)
-    b_death = np.einsum("kl,klp->kp", inv_death, mean)
-    nondeath = rs.at_risk - rs.deaths
-    A = nondeath.T @ a_other + rs.deaths.T @ a_death          # (n,)
-    B = nondeath.T @ b_other + rs.deaths.T @ b_death          # (n, p)
-    resid -= w[:, None] * (A[:, None] * Xc - B)
+def _newton(rs: _RiskSets, X: np.ndarray, beta: np.ndarray):
+    """Newton-Raphson on the log partial likelihood. Stops when the Newton step is below CONVERGENCE_TOL;
+    the step is then taken (the remaining error is of the order of its square) and the moments of the last
+    evaluation, less than CONVERGENCE_TOL away, are returned for the covariance. A step is halved only
+    when it lowers the log-likelihood by more than the likelihood's own rounding error; with |loglik| of
+    1e4-1e5 a fixed threshold such as 1e-12 fires on rounding noise and stops short of the optimum."""
+    m = _moments(rs, X, beta)
+    for it in range(1, MAX_ITER + 1):
+        try:
+            step = np.linalg.solve(m.info, m.score)
+        except np.linalg.LinAlgError as exc:
+            raise CoxFitError(f"Cox fit: singular information matrix ({exc}); "
+                              "check for constant or collinear covariates.") from None
+        if not np.all(np.isfinite(step)):
+            raise CoxFitError("Cox fit: singular information matrix; check for constant or collinear covariates.")
+        if np.max(np.abs(step)) < CONVERGENCE_TOL:
+            return beta + step, m, it, True
+        new = _moments(rs, X, beta + step)
+        for _ in range(30):
+            if np.isfinite(new.loglik) and new.loglik >= m.loglik - LOGLIK_RTOL * m.loglik_scale:
+                break
+            step = step / 2
+            new = _moments(rs, X, beta + step)
+        beta, m = beta + step, new
+    return beta, m, MAX_ITER, False
+
+
+def _score_residuals(rs: _RiskSets, X: np.ndarray, m: _Moments) -> np.ndarray:
+    """Per-row score residuals (R ``residuals(fit, 'score')``), Efron or Breslow weighting.
+
+    Row i at risk at time k contributes -w_i sum_l c_l (x_i - mean_kl) / denom_kl, with c_l = 1 for the other
+    rows and 1 - l/d_k for the deaths at k (Efron); a death also gets x_i - (average of mean_kl over l)."""
+    inv = 1.0 / m.denom
+    inv_d = (1.0 - rs.frac) * inv
+    a_other, b_other = _per_time(rs, inv), _per_time(rs, inv[:, None] * m.mean)
+    a_death, b_death = _per_time(rs, inv_d), _per_time(rs, inv_d[:, None] * m.mean)
+    A, B = _over_span(rs, a_other), _over_span(rs, b_other)
+    dr, dk = rs.death_rows, rs.death_k
+    A[dr] += a_death[dk] - a_other[dk]          # a death uses its own weights at its event time
+    B[dr] += b_death[dk] - b_other[dk]
+    resid = -m.w[:, None] * (A[:, None] * X - B)
+    avg_mean = _per_time(rs, m.mean) / rs.n_deaths[:, None]
+    resid[dr] += X[dr] - avg_mean[dk]
     return resid
 
 
@@ -320,11 +346,10 @@ def _transform_times(rs: _RiskSets, start, stop, event, transform):
         return np.log(t)
     if transform == "rank":
         # rank over all event rows (ties averaged), evaluated per distinct time
-        ev_times = stop[event == 1]
-        ranks = stats.rankdata(ev_times)
-        return np.array([ranks[ev_times == tk][0] for tk in t])
+        # the average rank of the d_k tied events at t_k (stats.rankdata's 'average')
+        return np.cumsum(rs.n_deaths) - rs.n_deaths + (rs.n_deaths + 1) / 2
     if transform == "km":
-        n_risk = np.asarray(rs.at_risk.sum(1)).ravel()
+        n_risk = _at_risk_sums(rs, np.ones(len(start)))
         surv = np.cumprod(1 - rs.n_deaths / n_risk)
         left = np.concatenate([[1.0], surv[:-1]])
         return 1 - left
@@ -337,21 +362,20 @@ def cox_zph(res: CoxResults, transform: str = "km") -> ZphResults:
     X = d["X"] - res.means.to_numpy()
     rs = _risk_sets(d["start"], d["stop"], d["event"], res.ties)
     beta = res.params.to_numpy()
-    _, _, _, m = _moments(rs, X, beta, res.ties)
+    m = _moments(rs, X, beta, need_info=False)
     g = _transform_times(rs, d["start"], d["stop"], d["event"], transform)
     g_rows = np.repeat(g, rs.n_deaths.astype(int))
     g = g - g_rows.mean()       # centred over events as cox.zph
     p = X.shape[1]
-    mult, mean = m["mult"], m["mean"]
-    # per-time observed minus expected and information blocks
-    death_x = rs.deaths @ X
-    resid_k = death_x - np.einsum("kl,klp->kp", mult, mean)                 # (K, p)
-    # information per time
-    w, denom = m["w"], m["denom"]
-    S2 = _second_moment(rs.at_risk, X, w)
-    D2 = _second_moment(rs.deaths, X, w)
-    M2 = (S2[:, None] - rs.frac[..., None, None] * D2[:, None]) / denom[..., None, None]
-    Vk = np.einsum("kl,klpq->kpq", mult, M2 - mean[..., :, None] * mean[..., None, :])
+    # per-time observed minus expected, and the information per time:
+    # V_k = sum over the deaths at k of (S2_k - f D2_k)/denom - mean mean'
+    dr, f, mean = rs.death_rows, rs.frac, m.mean
+    resid_k = _per_time(rs, X[dr] - mean)                                     # (K, p)
+    outer = X[:, :, None] * X[:, None, :]                                     # (n, p, p)
+    S2 = _at_risk_sums(rs, m.w[:, None, None] * outer)
+    D2 = _per_time(rs, m.w[dr, None, None] * outer[dr])
+    Vk = (_per_time(rs, 1.0 / m.denom)[:, None, None] * S2 - _per_time(rs, f / m.denom)[:, None, None] * D2
+          - _per_time(rs, mean[:, :, None] * mean[:, None, :]))
     I11 = Vk.sum(0)
     I12 = np.einsum("k,kpq->pq", g, Vk)
     I22 = np.einsum("k,kpq->pq", g ** 2, Vk)
@@ -370,10 +394,7 @@ def cox_zph(res: CoxResults, transform: str = "km") -> ZphResults:
     # scaled Schoenfeld residuals per event (Grambsch-Therneau): beta + n_events * V r
     ev_idx = np.where(d["event"] == 1)[0]
     k_of = np.searchsorted(rs.times, d["stop"][ev_idx])
-    if res.ties == "efron":
-        avg_mean = np.einsum("kl,klp->kp", rs.mask / rs.n_deaths[:, None], mean)
-    else:
-        avg_mean = mean[:, 0, :]
+    avg_mean = _per_time(rs, mean) / rs.n_deaths[:, None]
     schoen = X[ev_idx] - avg_mean[k_of]
     scaled = beta + res.n_events * schoen @ res.cov_model.to_numpy()
     sdf = pd.DataFrame(scaled, columns=res.names)
@@ -424,14 +445,12 @@ def predict_survival(res: CoxResults, scenarios: pd.DataFrame) -> SurvivalPredic
     X = d["X"] - means
     rs = _risk_sets(d["start"], d["stop"], d["event"], res.ties)
     beta = res.params.to_numpy()
-    _, _, _, m = _moments(rs, X, beta, res.ties, need_info=False)
-    shift = m["shift"]
-    scale = np.exp(-shift)  # denominators were computed with w = exp(eta - shift)
-    safe = np.where(rs.mask, m["denom"], np.inf)
-    mult = m["mult"]
-    haz = (mult / safe).sum(1) * scale                                   # (K,)
-    varhaz = (mult / safe ** 2).sum(1) * scale ** 2
-    xbar = np.einsum("kl,klp->kp", mult / safe, m["mean"]) * scale       # (K, p)
+    m = _moments(rs, X, beta, need_info=False)
+    scale = np.exp(-m.shift)  # denominators were computed with w = exp(eta - shift)
+    inv = 1.0 / m.denom
+    haz = _per_time(rs, inv) * scale                                     # (K,)
+    varhaz = _per_time(rs, inv ** 2) * scale ** 2
+    xbar = _per_time(rs, inv[:, None] * m.mean) * scale                  # (K, p)
     Z = scenarios[res.names].to_numpy(float) - means                     # (S, p)
     risk = np.exp(Z @ beta)                                              # (S,)
     H = np.cumsum(haz)
@@ -578,3 +597,36 @@ def cd_auc_from_fit(res: CoxResults, lp_new_centered, times) -> np.ndarray:
     idx = np.searchsorted(t0, times, side="right") - 1
     S = np.exp(-np.outer(H0[idx], np.exp(np.asarray(lp_new_centered, float))))
     return _cd_from_survival(S, np.asarray(lp_new_centered, float))
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulated counting-process data (tests and benchmarks of the estimator)
+# ---------------------------------------------------------------------------------------------
+SIM_BETA = (0.5, -0.4, 0.3, -0.2, 0.1)
+
+
+def simulate_spells(n_subjects: int, horizon: int = 25, spell_length: int = 1, rate: float = 0.06,
+                    censor_share: float = 0.5, seed: int = 0) -> pd.DataFrame:
+    """Counting-process rows (``id, start, stop, event, x1..x5, tv``) with known coefficients :data:`SIM_BETA`
+    on x1..x5 and a time-varying ``tv`` without effect. Event times are exponential with hazard
+    ``rate * exp(x'beta)`` per time unit, rounded up to whole units (so events tie), censored uniformly over
+    the horizon for ``censor_share`` of the subjects and at ``horizon`` for all; each follow-up is cut into
+    spells of ``spell_length`` units (yearly rows of daily times: ``spell_length=365``)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_subjects, len(SIM_BETA)))
+    t_event = np.ceil(rng.exponential(1.0 / (rate * np.exp(X @ np.asarray(SIM_BETA))))).astype(np.int64)
+    censor = np.where(rng.random(n_subjects) < censor_share, rng.integers(1, horizon + 1, n_subjects), horizon)
+    end = np.maximum(np.minimum(t_event, censor), 1)
+    event = (t_event <= censor).astype(float)
+    n_spells = -(-end // spell_length)
+    sid = np.repeat(np.arange(n_subjects), n_spells)
+    j = np.arange(sid.size) - np.repeat(np.cumsum(n_spells) - n_spells, n_spells)
+    start = j * spell_length
+    stop = np.minimum(start + spell_length, end[sid])
+    last = j == n_spells[sid] - 1
+    out = pd.DataFrame({"id": sid, "start": start.astype(float), "stop": stop.astype(float),
+                        "event": np.where(last, event[sid], 0.0)})
+    for q in range(X.shape[1]):
+        out[f"x{q + 1}"] = X[sid, q]
+    out["tv"] = rng.normal(size=sid.size)
+    return out
