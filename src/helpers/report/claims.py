@@ -427,3 +427,23 @@ def write_book_csv(cells: pd.DataFrame, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     cells.to_csv(path, index=False)
     return path
+
+
+def evidence_table() -> pd.DataFrame:
+    """The evidence classes, what each means and whether it counts as a reproduction (for the scorecard page)."""
+    counted = {e: "a reproduction" for e in REPRODUCTIONS}
+    counted |= {"other real data": "direction and significance on other data", "method check": "never counted",
+                "input": "never scored"}
+    return pd.DataFrame({"evidence": list(EVIDENCE), "what it means": list(EVIDENCE.values()),
+                         "counted as": [counted[e] for e in EVIDENCE]})
+
+
+def by_chapter(cells: pd.DataFrame, base: str = "../") -> _Html:
+    """Every claim, one collapsible table per chapter with its grade and reason in the summary line."""
+    parts = []
+    for slug in [s for s in SLUGS if s in set(cells["chapter"])]:
+        mine = cells[cells["chapter"] == slug]
+        word, why = grade(claims_table(mine))
+        parts.append(f"<details><summary><strong>{TITLES[slug]}</strong>: {mine['claim_id'].nunique()} claims; "
+                     f"grade <em>{word}</em> ({why})</summary>{claims_view(mine, base)._repr_html_()}</details>")
+    return _Html("".join(parts))
