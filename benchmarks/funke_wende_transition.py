@@ -9,8 +9,8 @@ import platform
 import time
 from pathlib import Path
 
-from helpers.models.funke_wende import FWParams, baseline_steady_state, calibrate
-from helpers.models.funke_wende import scenarios
+from helpers.chapters.funke_wende.model import FWParams, baseline_steady_state, calibrate
+from helpers.chapters.funke_wende.model import scenarios
 
 
 def main():

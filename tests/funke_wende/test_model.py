@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from helpers.models.funke_wende import (FWParameterError, FWParams, FWSolverError, baseline_steady_state,
-                                        blanchard_kahn, calibrate, solve_steady_state, solve_transition)
-from helpers.models.funke_wende import scenarios
-from helpers.models.funke_wende.model import unpack
-from helpers.models.funke_wende.reporting import trade_accounts
+from helpers.chapters.funke_wende.model import (FWParameterError, FWParams, FWSolverError, baseline_steady_state,
+                                                blanchard_kahn, calibrate, solve_steady_state, solve_transition)
+from helpers.chapters.funke_wende.model import scenarios
+from helpers.chapters.funke_wende.model.equations import unpack
+from helpers.chapters.funke_wende.model.reporting import trade_accounts
 
 P = FWParams()
 

@@ -1,10 +1,10 @@
-"""Figures: the model's trade-flow schematic (Figure 2) and impulse-response grids (Figures 4-7)."""
+"""Funke & Wende figures: the model's trade-flow schematic (Figure 2) and impulse-response grids (Figures 4-7)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import networkx as nx
 
-from .parameters import REGIONS
+from .model.parameters import REGIONS
 
 BLACK, RED, BLUE = "#111111", "#c0392b", "#1f5fbf"
 
@@ -88,3 +88,34 @@ def reexporter_panels():
             ("reexports", "Re-exports (value)", "% dev."),
             ("d_DRX", "SC profits from sales to re-exporters", "% dev."),
             ("d_RX", "Re-exporters' profits (47)", "% dev.")]
+
+
+def figure4(r, panels):
+    """Figure 4: the ban transitions, black at the primary and red at the stricter ban share; solid with
+    re-exports, dashed without."""
+    colours = dict(zip(r.gammas, (BLACK, RED)))
+    lines = {f"Γ={G:g}{'' if rx else ', no re-exports'}": (res, dict(color=colours[G], ls="-" if rx else "--"))
+             for (G, rx), res in r.ban_transitions.items()}
+    return irf_grid(lines, panels)
+
+
+def figure5(r):
+    """Figure 5: the augmented model at both nu_g (solid the larger, dashed the smaller) beside the benchmark
+    model of Figure 4 (dotted)."""
+    s = r.settings
+    colours = dict(zip(r.gammas, (BLACK, RED)))
+    lines = {}
+    for G in r.gammas:
+        lines[f"Γ={G:g}, benchmark"] = (r.ban_transitions[(G, True)], dict(color=colours[G], ls=":", lw=1.0))
+        lines[f"Γ={G:g}, ν_g={s.nu_g_alt:g}"] = (r.augmented_transitions[(G, s.nu_g_alt)], dict(color=colours[G], ls="--"))
+        lines[f"Γ={G:g}, ν_g={s.nu_g:g}"] = (r.augmented_transitions[(G, s.nu_g)], dict(color=colours[G], ls="-"))
+    return irf_grid(lines, macro_panels())
+
+
+def secondary_sanctions(r, G, panels):
+    """Figures 6 (primary ban share, black) and 7 (stricter, red): the ban alone, with tau_RX raised (dashed
+    blue) or with tau_z raised (dotted blue)."""
+    styles = [dict(color=BLACK if G == r.gammas[0] else RED, ls="-"), dict(color=BLUE, ls="--"),
+              dict(color=BLUE, ls=":")]
+    lines = {f"Γ={G:g}, {k}": (res, style) for (k, res), style in zip(r.secondary_transitions[G].items(), styles)}
+    return irf_grid(lines, panels)

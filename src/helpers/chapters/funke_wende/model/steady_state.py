@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .model import (IBR, IBW, IIK, IK, IND, INE, IQ, IQR, IQT, IQW, IRS, IW, IZRX, IZX, N_BASE,
+from .equations import (IBR, IBW, IIK, IK, IND, INE, IQ, IQR, IQT, IQW, IRS, IW, IZRX, IZX, N_BASE,
                     Calibration, Exog, static_block, unpack, static_from_x)
 from .numerics import FWSolverError, newton
 from .parameters import PAIRS, REGIONS, FWParams

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
-import pandas as pd
 
 REGIONS = ("SC", "RU", "RW")
 SC, RU, RW = 0, 1, 2
@@ -131,46 +130,3 @@ class FWParams:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def table1(p: FWParams | None = None) -> pd.DataFrame:
-    """The paper's Table 1 (baseline parameters), with the blank Upsilon marked as our assumption."""
-    p = p or FWParams()
-    rows = [
-        ("Trade elasticities", "θ", "Micro elasticity", p.theta, "paper"),
-        ("Trade elasticities", "ω", "Macro elasticity", p.omega, "paper"),
-        ("Production", "ϱ_L", "Labour share", p.rho_L, "paper"),
-        ("Production", "ϱ_K", "Capital share", p.rho_K, "paper"),
-        ("Production", "ϱ_M", "Material share", p.rho_M, "paper"),
-        ("Production", "δ", "Exit probability of firms", p.delta, "paper"),
-        ("Production", "δ_K", "Capital depreciation", p.delta_K, "paper"),
-        ("Production", "f_E", "Entry cost", p.f_E, "paper"),
-        ("Production", "Z", "Aggregate productivity", p.Z, "paper"),
-        ("Production", "τ_RX", "Shipping cost parameter", p.tau_RX, "paper"),
-        ("Production", "τ_z", "Shipping cost parameter", p.tau_z, "paper"),
-        ("Households", "β", "Discount factor", p.beta, "paper"),
-        ("Households", "γ", "Relative risk aversion", p.gamma, "paper"),
-        ("Firm distribution", "z_min", "Minimum relative productivity", p.z_min, "paper"),
-        ("Firm distribution", "k", "Pareto shape", p.k, "paper"),
-        ("Firm distribution", "φ", "Investment adjustment cost", p.phi, "paper"),
-        ("Firm distribution", "Υ", "Risk premium parameter", p.Upsilon, "assumption (blank in paper)"),
-        ("Not in Table 1", "τ_X", "Iceberg cost of direct exports", p.tau_X, "assumption (GM 2005)"),
-        ("Not in Table 1", "Γ_0", "Initial ban share SC→RU", p.Gamma0, "paper (text)"),
-        ("Not in Table 1", "ρ_g", "Persistence of import weights", p.rho_g, "paper (fn 24)"),
-    ]
-    return pd.DataFrame(rows, columns=["block", "symbol", "definition", "value", "source"])
-
-
-def table2(p: FWParams | None = None) -> pd.DataFrame:
-    """The paper's Table 2 (2019 FIGARO moments); columns are importers."""
-    p = p or FWParams()
-    imp = np.asarray(p.import_share)
-    data = {
-        "Share of GDP in world GDP": p.gdp_share,
-        "Openness (imports / domestic demand)": p.openness,
-        "Import share from SC": [np.nan, imp[RU, SC], imp[RW, SC]],
-        "Import share from RU": [imp[SC, RU], np.nan, imp[RW, RU]],
-        "Import share from RW": [imp[SC, RW], imp[RU, RW], np.nan],
-        "Trade balance / GDP": p.tb_gdp,
-    }
-    return pd.DataFrame(data, index=list(REGIONS)).T

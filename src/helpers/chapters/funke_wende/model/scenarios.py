@@ -7,6 +7,7 @@ import pandas as pd
 
 from .numerics import FWSolverError
 from .parameters import REGIONS, FWParams
+from .reporting import reporting_frame
 from .steady_state import baseline_steady_state, calibrate, solve_steady_state
 from .transition import TransitionResult, solve_transition
 
@@ -32,6 +33,11 @@ def long_run_row(p: FWParams, Gamma: float, reexports: bool = True, tau_RX=None,
     out["re-export share (a), %"] = 100 * (zX / zRX) ** p.k if reexports else 0.0
     out["max residual"] = new.max_residual
     return out
+
+
+def headline(p: FWParams, gammas=GAMMAS) -> pd.DataFrame:
+    """Long-run GDP changes (%) and re-exported shares with re-exports, one row per Gamma (paper Section 5.1)."""
+    return pd.DataFrame({G: long_run_row(p, G, True) for G in gammas}).T
 
 
 def long_run_table(p: FWParams, gammas=GAMMAS) -> pd.DataFrame:
@@ -104,7 +110,6 @@ def secondary_runs(p: FWParams, Gamma: float, tau_RX_up: float = 0.10, tau_z_up:
 def secondary_long_run(p: FWParams, Gamma: float, tau_RX_up=0.10, tau_z_up=0.245) -> pd.DataFrame:
     """Long-run micro and macro effects of the two secondary-sanction tools relative to 'Gamma only'
     (% changes; RU GDP as % vs the initial steady state), spec section 6.4."""
-    from .reporting import reporting_frame
     base = baseline_steady_state(p)
     zX_pre = float(np.exp(base.x[26]))
     cases = {"Gamma only": {}, "tau_RX": dict(tau_RX=p.tau_RX * (1 + tau_RX_up)),

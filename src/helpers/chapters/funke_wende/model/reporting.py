@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import unpack
+from .equations import unpack
 from .parameters import PAIRS, REGIONS, RU, RW, SC, FWParams
 
 

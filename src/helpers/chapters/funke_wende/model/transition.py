@@ -15,7 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from .model import N_BASE, Exog, dynamic_residuals, static_from_x
+from .equations import N_BASE, Exog, dynamic_residuals, static_from_x
 from .numerics import FWSolverError
 from .parameters import FWParams
 from .reporting import deviations, reporting_frame

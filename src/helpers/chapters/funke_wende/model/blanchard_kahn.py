@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
-from .model import N_BASE, Exog, dynamic_residuals
+from .equations import N_BASE, Exog, dynamic_residuals
 from .steady_state import SteadyState
 
 
