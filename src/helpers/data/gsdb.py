@@ -59,6 +59,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from helpers.data import load
+
 KEY = "gsdb_v3_case_level"
 TRADE_DESCRIPTORS = ("exp_compl", "imp_compl", "exp_part", "imp_part")
 OTHER_TYPES = ("arms", "military", "financial", "travel", "other")
@@ -257,7 +259,6 @@ def split_names(text) -> tuple[str, ...]:
 # Cases
 # ------------------------------------------------------------------------------------------------
 def _read() -> pd.DataFrame:
-    from helpers.data import load
     return load(KEY)
 
 
