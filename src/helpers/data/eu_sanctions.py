@@ -12,8 +12,9 @@ price cap of the luxury ban, EUR), and the categories ``aviation``, ``dual_use``
 Hausmann-Schetter-Yildirim cut-off, :data:`HSY_CUTOFF`), the rest to 2023-02-25. 865 codes are dual use (859 of
 them from 2022-02-25, 6 from 2016).
 
-Codes. 5,362 of the codes are HS2017 codes; seven are not (:data:`NOT_HS2017`, all banned: 930521 and 930529 are HS1992-2007
-codes deleted in HS2012; 240394, 240395, 240431, 255734 and 260336 are in no HS vintage) and are not mapped; 26 HS2017
+Codes. 5,362 of the codes are HS2017 codes; seven are not (:data:`NOT_HS2017`, all banned: 930521 and 930529 are
+HS1992-2007 codes deleted in HS2012; 240394, 240395, 240431, 255734 and 260336 are in no HS vintage) and are not
+mapped; 26 HS2017
 codes are absent from the list (codes that HS2022 deleted, e.g. 620112, 854150): they count as not banned.
 
 Vintages. Trade data in the book are HS92 (Atlas/BACI HS92 in Hausmann et al. and in Zeng & Peterson,
@@ -33,8 +34,6 @@ same four-digit heading (``orphans="heading"``).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
-
 import numpy as np
 import pandas as pd
 
@@ -97,10 +96,11 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"HS6 codes must be six digits: {sorted(code[~six])[:5]}")
     out = pd.DataFrame({"hs6": code.to_numpy(), "banned": (frame["EU_sanction"] == 1).to_numpy(),
                         "date": pd.to_datetime(frame["Date"]).to_numpy()})
-    out["winddown_date"] = pd.to_datetime(frame.get("Winddowndate")).to_numpy() if "Winddowndate" in frame else pd.NaT
+    out["winddown_date"] = pd.to_datetime(frame["Winddowndate"]).to_numpy() if "Winddowndate" in frame else pd.NaT
     pe = frame.get("partially_exempt", pd.Series(np.nan, index=frame.index))
     out["partially_exempt"] = pd.array(np.where(pe.isna(), None, pe == 1), dtype="boolean")
-    out["max_price"] = pd.to_numeric(frame.get("Maxprice", pd.Series(np.nan, index=frame.index)), errors="coerce").to_numpy()
+    price = frame["Maxprice"] if "Maxprice" in frame else pd.Series(np.nan, index=frame.index)
+    out["max_price"] = pd.to_numeric(price, errors="coerce").to_numpy()
     for c in CATEGORIES:
         out[c] = (frame[c] == 1).to_numpy()
     flags = out[list(CATEGORIES)].to_numpy()

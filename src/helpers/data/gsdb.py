@@ -207,8 +207,9 @@ def name_table() -> pd.DataFrame:
     codes; for groups every code that is ever a member), note."""
     rows = [(n, "country", c, "") for n, c in COUNTRIES.items()]
     rows += [(n, "historical", c, "dissolved state: withdrawn ISO 3166-3 code") for n, c in HISTORICAL.items()]
-    rows += [(n, "by_year", ";".join(dict.fromkeys(c for _, _, cs in spans for c in cs)),
-              "; ".join(f"{a or '…'}-{b or '…'}: {'+'.join(cs)}" for a, b, cs in spans)) for n, spans in BY_YEAR.items()]
+    for n, spans in BY_YEAR.items():
+        codes = ";".join(dict.fromkeys(c for _, _, cs in spans for c in cs))
+        rows.append((n, "by_year", codes, "; ".join(f"{a or '…'}-{b or '…'}: {'+'.join(cs)}" for a, b, cs in spans)))
     rows += [(n, "group", ";".join(sorted(m)), "expanded to its members in each year") for n, m in GROUPS.items()]
     rows += [(n, "dropped", "", why) for n, why in DROPPED.items()]
     return pd.DataFrame(rows, columns=["name", "kind", "iso3", "note"])
@@ -350,7 +351,8 @@ def _expand(c: pd.DataFrame, role: str, years) -> pd.DataFrame:
     return out.drop_duplicates(["case_id", "year", "iso3"], ignore_index=True)
 
 
-def country_years(kind: str = "any", role: str = "target", years=None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def country_years(kind: str = "any", role: str = "target", years=None,
+                  frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """iso3, year, n_cases: countries that are the target (role='target') or a sender (role='sender') of at least
     one active case of `kind` (see KINDS) in the year. `years` = (first, last), inclusive, or None for all."""
     if role not in ("target", "sender"):

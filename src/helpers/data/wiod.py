@@ -15,8 +15,8 @@ final-use columns. Domestic flows (i = j) are j's use of its own output, so each
 
 * **RoW** (the rest of the world, the table's 41st economy) is kept by default as its own economy with the code
   ``ROW``: dropping it would break the adding-up (it takes a median 18% of the 40 economies' international
-  manufacturing exports, 1995-2011, up to 45% of Brazil's). A gravity equation has no distance or contiguity for it: drop it there
-  (``include_row=False``).
+  manufacturing exports, 1995-2011, up to 45% of Brazil's). A gravity equation has no distance or contiguity for
+  it: drop it there (``include_row=False``).
 * **Inventories**: the fifth final use (changes in inventories) can be negative, and 4-26 flows a year of the
   manufacturing panel are (domestic or to RoW). ``inventories=True`` (default) keeps the table's definition and
   the exact adding-up; ``inventories=False`` leaves the inventory column out, so every flow is >= 0 (what PPML
@@ -203,8 +203,9 @@ def read_table(path) -> dict:
 def _reduce(path, year: int) -> Flows:
     t = read_table(path)
     n, s = len(t["countries"]), len(t["industries"])
-    if (n, s) != (N_COUNTRIES, N_INDUSTRIES) or t["inter"].shape != (n * s, n * s) or t["final"].shape != (n * s, n * N_FINAL_USES):
-        raise ValueError(f"WIOD {year}: unexpected shapes {t['inter'].shape}, {t['final'].shape} for {n} economies x {s} industries.")
+    shapes = (t["inter"].shape, t["final"].shape)
+    if (n, s) != (N_COUNTRIES, N_INDUSTRIES) or shapes != ((n * s, n * s), (n * s, n * N_FINAL_USES)):
+        raise ValueError(f"WIOD {year}: unexpected shapes {shapes} for {n} economies x {s} industries.")
     if int(np.asarray(t["year"]).ravel()[0]) != year:
         raise ValueError(f"WIOD file for {year} holds the table of {t['year']}.")
     inter_to = t["inter"].reshape(n * s, n, s).sum(axis=2, dtype=np.int64)
