@@ -177,3 +177,49 @@ def test_frequent_gap_patterns_equal_per_group_correction(monkeypatch):
     assert out[0][0] == 0 and out[1][0] > 10
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-10, atol=1e-9)
     assert out[0][2] == pytest.approx(out[1][2], abs=1e-9)
+
+
+# ---- the exact gradient ---------------------------------------------------------------------------
+GRAD_RTOL = 1e-7       # a Richardson-extrapolated central difference is good to ~1e-9 here
+
+
+@pytest.mark.parametrize("reml", [False, True])
+@pytest.mark.parametrize("p,q,u", [(1, 1, [0.5, -0.5]), (2, 1, [0.3, 0.2, -0.4]), (0, 2, [0.3, -0.2]), (1, 0, [0.7])])
+@pytest.mark.parametrize("threshold", [10 ** 9, 2])
+def test_analytic_gradient_matches_careful_finite_differences(monkeypatch, reml, p, q, u, threshold):
+    """Every piece of the likelihood (complete spans, frequent gap patterns, per-group gap corrections; ML and
+    REML; AR, MA and mixed orders) against a Richardson-extrapolated central difference."""
+    import helpers.methods.gls_arma as G
+
+    monkeypatch.setattr(G, "_DENSE_PATTERN_MIN_GROUPS", threshold)
+    d = pd.read_csv(FIXTURES / "gls_panel_gaps.csv")
+    Xy = np.column_stack([np.ones(len(d)), d[["x1", "x2", "x3"]].to_numpy(), d.y.to_numpy()])
+    spans, _ = G._layout(d.dyad.to_numpy(), d.year.to_numpy(), Xy)
+    prof = G._Profile(spans, len(d), 4, p, q, reml)
+    u = np.array(u)
+    f, grad = prof.negll_and_grad(u)
+    assert f == pytest.approx(prof.negll(u), rel=1e-14)
+
+    def central(h):
+        return np.array([(prof.negll(u + h * e) - prof.negll(u - h * e)) / (2 * h) for e in np.eye(u.size)])
+
+    fd = (4 * central(1e-4) - central(2e-4)) / 3
+    np.testing.assert_allclose(grad, fd, rtol=GRAD_RTOL, atol=GRAD_RTOL * np.abs(fd).max())
+
+
+def test_ml_converges_by_gradient_tolerance_at_a_moderate_size():
+    """A large log-likelihood (|ll| ~ 4e4): the optimiser stops because max |gradient| <= tol, not on a
+    line search that cannot see decreases below the likelihood's rounding error."""
+    import helpers.methods.gls_arma as G
+
+    y, X, g, t = _panel(seed=11, n_groups=3000, T=15, gaps=True)
+    y = 20.0 * y                                     # a larger scale: larger |ll|
+    res = gls_arma(None, y, X, g, t, p=1, q=1, method="ML")
+    assert res.converged and abs(res.llf) > 3e4
+    assert res.n_evals < 40
+    spans, _ = G._layout(g, t, np.column_stack([np.ones(len(y)), X, y]))
+    prof = G._Profile(spans, len(y), 3, 1, 1, False)
+    u = np.r_[coef_to_pacf(res.phi), coef_to_pacf(-res.theta)]
+    assert np.max(np.abs(prof.negll_and_grad(u)[1])) <= 1e-4
+    opt = G._quasi_newton(prof.negll_and_grad, np.zeros(2), 1e-4)
+    assert opt.converged and opt.n_iter < 30
