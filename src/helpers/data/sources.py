@@ -59,10 +59,22 @@ def catalogue(path: Path | None = None) -> dict[str, Source]:
     return _catalogue(Path(path or paths.SOURCES))
 
 
+class UnknownSource(KeyError):
+    """A key that is not in data/sources.toml (its message is one readable line)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown data source"
+
+
+def unknown_source_message(key: str) -> str:
+    sources = catalogue()
+    close = [k for k in sources if key.split("_")[0] and key.split("_")[0] in k][:5]
+    hint = f" Similar keys: {', '.join(close)}." if close else ""
+    return f"No data source '{key}' in {paths.SOURCES.name}.{hint}"
+
+
 def source(key: str) -> Source:
     sources = catalogue()
     if key not in sources:
-        close = [k for k in sources if key.split("_")[0] in k][:5]
-        hint = f" Similar keys: {', '.join(close)}." if close else ""
-        raise KeyError(f"No data source '{key}' in {paths.SOURCES.name}.{hint}")
+        raise UnknownSource(unknown_source_message(key))
     return sources[key]

@@ -73,23 +73,39 @@ def show_note(title: str, body: str, kind: str = "note") -> None:
     display(Admonition(title, body, kind))
 
 
+_VERIFIED = {"ok": "sha256 ok", "mismatch": "hash mismatch", "unreadable": "unreadable", "missing": "—"}
+
+
+def _problem(status) -> str:
+    """One line on what is wrong with a key's copies (empty when the copy in use verifies)."""
+    if status.chosen is None:
+        return "missing: in neither the cache nor a mirror folder"
+    found = []
+    for loc in status.locations:
+        if loc.state == "mismatch":
+            found.append(f"{loc.origin} copy does not match its pin (sha256 {loc.detail[:12]}…){' [in use]' if loc is status.chosen else ''}")
+        elif loc.state == "unreadable":
+            found.append(f"{loc.origin} copy unreadable ({loc.detail}){' [in use]' if loc is status.chosen else ''}")
+    return "; ".join(found)
+
+
 def sources_table():
-    """Every file in data/sources.toml with its availability on this machine (verified now)."""
+    """Every file in data/sources.toml with its availability on this machine (verified now). Every key gets a
+    row whatever happens to its file (missing, unreadable, not matching its pin): `available` is "yes" only for
+    a verified copy, `problem` says what is wrong."""
     import pandas as pd
 
-    from helpers.data import HashMismatch, catalogue, locate
+    from helpers.data import catalogue, inspect
 
     rows = []
     for key, src in catalogue().items():
-        try:
-            hit, status = locate(key), None
-        except HashMismatch:
-            hit, status = None, "hash mismatch"
+        status = inspect(key)
+        chosen = status.chosen
         rows.append(dict(key=key, file=src.filename, repository=src.repository, version=src.pinned_version[:10],
                          format=src.format, bytes=src.bytes, license=src.license, chapters=", ".join(src.chapters),
-                         bibkey=src.bibkey, available="yes" if hit else "no",
-                         resolved_from=hit.origin if hit else (status or "—"),
-                         verified="sha256 ok" if hit else (status or "—")))
+                         bibkey=src.bibkey, available="yes" if status.ok else "no",
+                         resolved_from=chosen.origin if chosen else "—",
+                         verified=_VERIFIED[status.state], problem=_problem(status)))
     return pd.DataFrame(rows)
 
 
