@@ -1,4 +1,4 @@
-"""Dataset builders for the Dorff & Minhas chapter.
+"""Dorff & Minhas data: which files the chapter runs on, what each page states about them, and the builders.
 
 Two routes to the sanction-case-year frame behind the Cox models:
 
@@ -8,7 +8,7 @@ Two routes to the sanction-case-year frame behind the Cox models:
   compliance networks (``cumulative_networks``), SRM reciprocity (``helpers.methods.srm``) aggregated over
   each case's state senders (``sender_means``), and dyadic covariates from peacesciencer's COW tables
   (``dyadic_covariates``). Target-state covariates are taken from the archive (CNTS is proprietary),
-  see ``rebuild_frame``.
+  see ``helpers.chapters.dorff_minhas.rebuild``.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from helpers.data import load
+from helpers.chapter import DataStatement
+from helpers.data import DataChoice, choose_source, load
 from helpers.methods.srm import srm_effects
 
 KEYS = {
@@ -38,10 +39,60 @@ PEACESCIENCER_KEYS = {
     "trade": "peacesciencer_cow_trade_ndy",
     "mindist": "peacesciencer_cow_mindist",
 }
+CAPITALS_KEY = "peacesciencer_cow_capitals"
+GENERATOR = "helpers.chapters.dorff_minhas.synth"
 SENDER_COLS = [f"sender{k}_ccode" for k in range(1, 6)]
 COMPLIANCE_CODES = (1, 2, 5, 6, 7, 10)
-SECURITY_ISSUES = None  # the archive's security subset is read from its own files
-ID_COLUMNS = ["caseid", "targetstate", "year", "start", "stop", "compliance"]
+# The archive's panel codes of three states whose COW code changed (Germany, Yemen, Czech Republic), and back
+PANEL_CODE = {255: 260, 679: 678, 316: 315}
+COW_CODE = {panel: cow for cow, panel in PANEL_CODE.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Which data, and what each page says about them
+# ---------------------------------------------------------------------------------------------
+def choose_data(settings) -> DataChoice:
+    """The archive's analysis files and network inputs, or the calibrated generator (see ``data_source``)."""
+    return choose_source(settings.data_source, ARCHIVE_KEYS + NETWORK_KEYS, generator=GENERATOR, seed=settings.seed)
+
+
+def describe_data(settings, page: str | None = None) -> DataStatement:
+    """What a page runs on. Pages: None (the Cox models), "descriptives", "robustness", "cross_validation",
+    "rebuild", "scorecard"."""
+    if not settings.data.is_real:
+        generated = ("outcome: compliance in each case-year, drawn from a proportional hazard with the paper's "
+                     "Model 3 coefficients",
+                     "covariates: the eleven Model 3 covariates, from the calibrated generator")
+        if page == "rebuild":
+            return DataStatement(note="The rebuild needs raw TIES and the archive: nothing is computed on this page.")
+        if page == "descriptives":
+            return DataStatement(generated=generated, note="Table 1 and Figures 1-2 need the archive: not shown.")
+        return DataStatement(generated=generated)
+    if page == "descriptives":
+        return DataStatement(real=(
+            "Table 1 and the outcome shares: the archive's cleaned TIES case table",
+            "Tables 4-5: the archive's imputed and unimputed analysis files",
+            "Figure 1: the archive's sanction networks; node colours from peacesciencer's COW capitals",
+            "Figure 2: the archive's SRM estimates of the compliance networks"))
+    if page == "rebuild":
+        return DataStatement(real=(
+            "cases, outcome, senders and both networks: raw TIES v4.1 with the archive's five corrections",
+            "Ally, Distance, Trade: COW alliances, minimum distances and dyadic trade (peacesciencer)",
+            "target-state covariates (Polity, WDI, CNTS): the archive's country-year values",
+            "for comparison: the archive's case table, SRM estimates and analysis file"))
+    imputed = settings.cv_imputed if page == "cross_validation" else settings.imputed
+    real = ["outcome: compliance in each case-year, as coded in the archive's analysis file",
+            f"covariates: the archive's {'imputed' if imputed else 'unimputed'} analysis file"]
+    if page == "robustness":
+        real.append("the network variants: reciprocity recomputed from the archive's case table (our SRM code), "
+                    "with threatened cases from raw TIES v4.1")
+    elif settings.lag_mode != "row" or settings.reciprocity_measure != "srm" or settings.network_cases != "imposed":
+        cases = "raw TIES v4.1 (threatened cases too)" if settings.network_cases == "all" else "the archive's case table"
+        real.append(f"network terms: recomputed from {cases} with our SRM code")
+    if page == "scorecard":
+        real.append("Table 1: the archive's cleaned TIES case table")
+    return DataStatement(real=tuple(real))
+
 
 # Bapat's TIES corrections applied by the archive's SanctionDataCleaner.R
 TIES_CORRECTIONS = [
@@ -114,6 +165,12 @@ def archive_compliance_srm() -> dict:
             "actor": {int(y): m.iloc[:, 0].rename(index=int) for y, m in srm["actorEffect"].items()}}
 
 
+def capitals() -> pd.DataFrame:
+    """Capital latitude and longitude by COW code (peacesciencer's COW capitals, each state's last record)."""
+    caps = next(iter(load(CAPITALS_KEY).values()))
+    return caps.drop_duplicates("ccode", keep="last").set_index("ccode")[["lat", "lng"]]
+
+
 def _relabel(m: pd.DataFrame) -> pd.DataFrame:
     m = m.copy()
     m.index = [int(float(i)) for i in m.index]
@@ -131,7 +188,7 @@ def _ties_raw() -> pd.DataFrame:
 
 def ties_cases(imposed_only: bool = True, apply_corrections: bool = True) -> pd.DataFrame:
     """TIES v4.1 cases with the archive's five corrections; senders/target mapped to the panel codes
-    (COW 255 Germany → 260 after 1990 is handled in `case_years`)."""
+    (COW 255 Germany → 260 after 1990 is mapped by the rebuild)."""
     t = _ties_raw().copy()
     t.columns = [str(c) for c in t.columns]
     if apply_corrections:
@@ -173,8 +230,8 @@ def cumulative_networks(cases: pd.DataFrame, years, kind: str, window: int | Non
         sel = dy[dy["when"] <= y]
         if window is not None:
             sel = sel[sel["when"] > y - window]
-        r = sel["row"].map(lambda c: idx.get(int(c), idx.get({255: 260, 679: 678, 316: 315}.get(int(c), -1))))
-        c = sel["col"].map(lambda c: idx.get(int(c), idx.get({255: 260, 679: 678, 316: 315}.get(int(c), -1))))
+        r = sel["row"].map(lambda c: idx.get(int(c), idx.get(PANEL_CODE.get(int(c), -1))))
+        c = sel["col"].map(lambda c: idx.get(int(c), idx.get(PANEL_CODE.get(int(c), -1))))
         ok = r.notna() & c.notna() & (r != c)
         M = np.zeros((len(members), len(members)))
         np.add.at(M, (r[ok].astype(int).to_numpy(), c[ok].astype(int).to_numpy()), 1.0)
@@ -270,7 +327,7 @@ def case_years(cases: pd.DataFrame, first_year: int = 1960, last_year: int = 201
 # ---------------------------------------------------------------------------------------------
 # peacesciencer dyadic covariates (public COW data)
 # ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def _peacesciencer(name: str) -> pd.DataFrame:
     obj = load(PEACESCIENCER_KEYS[name])
     frame = next(iter(obj.values())) if isinstance(obj, dict) else obj
@@ -280,7 +337,6 @@ def _peacesciencer(name: str) -> pd.DataFrame:
 
 def _sender_long(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per (frame row, state sender) with COW codes for the peacesciencer tables."""
-    cow = {260: 255, 678: 679, 315: 316}
     parts = []
     for col in SENDER_COLS:
         d = pd.DataFrame({"row": np.arange(len(frame)), "target": frame["targetstate"].to_numpy(),
@@ -289,8 +345,8 @@ def _sender_long(frame: pd.DataFrame) -> pd.DataFrame:
     long = pd.concat(parts, ignore_index=True)
     for c in ("target", "sender", "year"):
         long[c] = long[c].astype(int)
-    long["target"] = long["target"].replace(cow)
-    long["sender"] = long["sender"].replace(cow)
+    long["target"] = long["target"].replace(COW_CODE)
+    long["sender"] = long["sender"].replace(COW_CODE)
     return long
 
 

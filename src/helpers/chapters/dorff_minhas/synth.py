@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.chapters.dorff_minhas.settings import MONADIC
+
 TRUE_BETA = {  # Table 2, Model 3 (the generator's truth)
     "lag1_uData": 0.508, "lag1_SuData2": -0.218, "noS": 0.193, "Ddistdata": 0.825, "lag1_tdata": -2.464,
     "lag1_allydata": 0.026, "lag1_polity2": 0.022, "lag1_lgdpCAP": -0.22, "lag1_gdpGR": 0.003,
@@ -29,7 +31,6 @@ CENTRES = {  # Table 4 means
     "lag1_lpopulation": 17.42, "lag1_domSUM": 3.04,
 }
 DURATION_SHAPE = [(2, 1.0), (5, 0.75), (10, 0.45), (15, 0.30), (np.inf, 0.12)]
-MONADIC = ["lag1_polity2", "lag1_lgdpCAP", "lag1_gdpGR", "lag1_lpopulation", "lag1_domSUM"]
 
 
 @dataclass(frozen=True)
