@@ -1,55 +1,109 @@
 """Command line: `python -m helpers data status|fetch [KEY ...]`, `python -m helpers build [--fresh]`,
-`python -m helpers sweep ...`."""
+`python -m helpers cache clear|info`, `python -m helpers sweep ...`.
+
+Folders named by BOOK_DATA_MIRROR, BOOK_DATA_CACHE and BOOK_RESULT_CACHE are made absolute here, relative to the
+working directory of this call, before anything else runs: every kernel started afterwards gets them so.
+Exit status: 0 fine; 1 something failed (a build, a fetch, a data file that is missing or bad); 2 a usage or
+set-up error (an unknown key, a BOOK_DATA_MIRROR folder that does not exist); 128+N interrupted by signal N.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
+EXIT_USAGE = 2
 
-def _data(args) -> int:
-    from helpers.data import DataUnavailable, HashMismatch, catalogue, fetch
+
+def _status(args) -> int:
+    import pandas as pd
+
     from helpers.report.provenance import sources_table
 
-    if args.action == "status":
-        table = sources_table()
-        if args.chapter:
-            table = table[table.chapters.str.contains(args.chapter)]
-        import pandas as pd
-
-        with pd.option_context("display.max_rows", None, "display.width", 160, "display.max_colwidth", 40):
-            print(table[["key", "file", "format", "chapters", "available", "resolved_from", "verified"]].to_string(index=False))
-        print(f"\n{(table.available == 'yes').sum()} of {len(table)} files available and verified.")
+    table = sources_table()
+    if args.chapter:
+        table = table[table.chapters.str.split(", ").apply(lambda c: args.chapter in c)]
+        if table.empty:
+            print(f"data status: no file in sources.toml is used by a chapter named {args.chapter!r}.", file=sys.stderr)
+            return EXIT_USAGE
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 120):
+        print(table[["key", "file", "format", "chapters", "available", "resolved_from", "verified", "problem"]]
+              .to_string(index=False))
+    needed = table[table.chapters != ""]
+    counts = needed[needed.available != "yes"].verified.replace({"—": "missing"}).value_counts()
+    print(f"\n{(table.available == 'yes').sum()} of {len(table)} files available and verified.")
+    if counts.empty:
         return 0
+    print("Not usable: " + ", ".join(f"{n} {state}" for state, n in counts.items())
+          + ". `python -m helpers data fetch KEY` repairs a bad or missing cache copy (from a verified mirror copy "
+          "or a download); a bad mirror copy is never modified.", file=sys.stderr)
+    return 1
+
+
+def _fetch(args) -> int:
+    from helpers.data import DataUnavailable, DataUnreadable, HashMismatch, catalogue, fetch
+    from helpers.data.sources import unknown_source_message
+
     keys = args.keys or list(catalogue())
+    unknown = [k for k in keys if k not in catalogue()]
+    for key in unknown:
+        print(f"data fetch: {unknown_source_message(key)}", file=sys.stderr)
+    if unknown:
+        return EXIT_USAGE
     failed = 0
     for key in keys:
         try:
             hit = fetch(key)
-            print(f"{key}: {hit.origin} {hit.path}")
-        except (DataUnavailable, HashMismatch, OSError) as error:
+            print(f"{key}: {hit.origin} {hit.path}" + (f" ({hit.note})" if hit.note else ""))
+        except (DataUnavailable, HashMismatch, DataUnreadable, OSError) as error:
             failed += 1
-            print(f"{key}: FAILED: {error}", file=sys.stderr)
+            print(f"{key}: FAILED: {' '.join(str(error).split())}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cache(args) -> int:
+    from helpers import cache, paths
+
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"removed {removed} results-cache files from {paths.results_cache_dir()}")
+        return 0
+    rows = cache.summary()
+    print(f"results cache: {paths.results_cache_dir()} (key file {cache.key_file()})"
+          + ("; switched off by BOOK_NO_RESULT_CACHE" if cache.disabled() else ""))
+    for namespace, entries, size in rows:
+        print(f"  {namespace}: {entries} entries, {size / 1e6:.1f} MB")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from helpers import paths
+
+    paths.absolutize_env()
     if argv[:1] == ["sweep"]:
         from helpers import sweep
 
         return sweep.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="data files: status, fetch")
     data.add_argument("action", choices=["status", "fetch"])
     data.add_argument("keys", nargs="*", help="source keys (fetch; default all)")
     data.add_argument("--chapter", help="status: only files this chapter uses")
     build = sub.add_parser("build", help="build the book into _build/html")
-    build.add_argument("--fresh", action="store_true", help="clear the execution cache first")
+    build.add_argument("--fresh", action="store_true", help="clear the execution and results caches first")
+    cache = sub.add_parser("cache", help="the results cache: clear, info")
+    cache.add_argument("action", choices=["clear", "info"])
     sub.add_parser("sweep", help="run a notebook over a parameter grid (see `python -m helpers sweep --help`)")
     args = parser.parse_args(argv)
+    if args.command == "cache":
+        return _cache(args)
+    if missing := paths.missing_mirrors():
+        print(f"python -m helpers {args.command}: {paths.mirror_not_found_message(missing)}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "data":
-        return _data(args)
+        return _status(args) if args.action == "status" else _fetch(args)
     from helpers.build import build as build_book
 
     return build_book(fresh=args.fresh)

@@ -209,3 +209,21 @@ def test_cli_submits_to_an_existing_dask_scheduler(tmp_path, capsys):
     table = pd.read_parquet(tmp_path / "remote" / "results.parquet")
     assert table["toy.mean"].item() == pytest.approx(expected_mean(0.25)[0], rel=1e-12)
     assert json.loads((tmp_path / "remote" / "sweep.json").read_text())["executor"] == "dask"
+
+
+def test_rows_say_which_data_a_run_used():
+    from helpers.sweep.core import data_columns
+
+    assert data_columns({"zeng_peterson.data.kind": "real", "zeng_peterson.data.keys": "a, b"}) == ("real", "a,b")
+    assert data_columns({"funke_wende.data.kind": "none", "funke_wende.data.keys": ""}) == ("none", "")
+    assert data_columns({"x.mean": 1.0}) == ("unknown", "unknown")
+    assert data_columns({"a.data.kind": "real", "b.data.kind": "synthetic"})[0] == "mixed"
+
+
+def test_long_data_keys_are_harvested_whole():
+    keys = ", ".join(f"peacesciencer_file_{i:02d}" for i in range(20))
+    assert len(keys) > 200
+    from helpers.sweep.execute import parse_scalar
+
+    assert parse_scalar(repr(keys)) is None
+    assert parse_scalar(repr(keys), None) == keys

@@ -6,9 +6,10 @@
 
 CLI: `python -m helpers sweep --help` (calls `main`).
 """
-from .core import SweepResult, code_version, run_sweep, store_result
+from .core import SweepInterrupted, SweepResult, code_version, run_sweep, store_result
 from .execute import harvest
-from .grid import Grid, SweepParameterError, load_grid, notebook_hash, notebook_parameters
+from .grid import (Grid, SweepBusy, SweepNotStarted, SweepParameterError, SweepSetupError, load_grid, notebook_hash,
+                   notebook_parameters)
 
 
 def main(argv: list[str]) -> int:
@@ -18,5 +19,6 @@ def main(argv: list[str]) -> int:
     return _main(argv)
 
 
-__all__ = ["Grid", "SweepParameterError", "SweepResult", "code_version", "harvest", "load_grid", "main",
-           "notebook_hash", "notebook_parameters", "run_sweep", "store_result"]
+__all__ = ["Grid", "SweepBusy", "SweepInterrupted", "SweepNotStarted", "SweepParameterError", "SweepResult",
+           "SweepSetupError", "code_version", "harvest", "load_grid", "main", "notebook_hash", "notebook_parameters",
+           "run_sweep", "store_result"]

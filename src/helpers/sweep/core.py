@@ -11,19 +11,32 @@ Layout of a sweep's output folder::
       runs/<run_id>/scorecard/       whatever the notebook saved to BOOK_SCORECARD_DIR
 
 A run's id is a hash of the notebook (cell sources), its parameters, the environment given to its kernel
-(the data mirror) and the helper library's source, so rerunning a sweep skips runs that already completed,
-and an edited notebook, another data mirror or a change in `src/helpers` runs afresh.
+(the data mirror, as an absolute path) and the helper library's source, so rerunning a sweep skips runs that
+already completed, and an edited notebook, another data mirror or a change in `src/helpers` runs afresh.
+
+Every row says which data its run used (`data_kind`: real | synthetic | mixed | none, `data_keys`), from what
+the chapter's opening call glued (`<slug>.data.kind`, `<slug>.data.keys`); "unknown" when the notebook glued
+nothing.
+
+Safety: nothing is written before the grid, the worker count and the output folder are checked; a lock on the
+output folder keeps a second sweep out; run folders and result files are written atomically (a concurrent
+writer's rows are merged, never overwritten); SIGINT/SIGTERM/SIGHUP stop the pool and its kernels, write the
+results of the runs that finished, and leave a folder the same command resumes.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,12 +46,27 @@ from typing import Any
 import pandas as pd
 
 from .execute import execute_run
-from .grid import (Grid, canonical_json, chapter_spec, coerce_text, grid_from_dict, load_grid,
+from .grid import (Grid, SweepSetupError, canonical_json, chapter_spec, coerce_text, grid_from_dict, load_grid,
                    notebook_hash, notebook_parameters, parse_flag, read_notebook, validate_grid)
+from .lock import OutLock, atomic_write_bytes
 
 EXECUTORS = ("processes", "dask", "serial")
-META_COLUMNS = ["run_id", "status", "wall_time_s", "error", "reused", "attempts", "host", "started_at",
-                "executed"]
+META_COLUMNS = ["run_id", "status", "data_kind", "data_keys", "wall_time_s", "error", "reused", "attempts", "host",
+                "started_at", "executed"]
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A signal stopped the sweep; `result` holds what finished (the folder resumes with the same command)."""
+
+    def __init__(self, signum: int, result: "SweepResult | None" = None):
+        super().__init__(signum)
+        self.signum = signum
+        self.result = result
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
 
 
 @dataclass
@@ -85,16 +113,11 @@ def run_id(nb_hash: str, parameters: dict[str, Any], env: dict[str, str] | None 
 
 
 def helpers_code_hash() -> str:
-    """Hash of every source file of the `helpers` package: the notebooks' results depend on it, so a stored
-    run is reused only while it is unchanged."""
-    import helpers
+    """Hash of every source file of the `helpers` package (the results cache's code digest): the notebooks'
+    results depend on it, so a stored run is reused only while it is unchanged."""
+    from helpers.cache import code_digest
 
-    package = Path(helpers.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_digest()[:16]
 
 
 def _repo_root() -> Path:
@@ -119,11 +142,27 @@ def code_version(root: Path | None = None) -> dict[str, Any]:
 
 
 def _local_data_env() -> dict[str, str]:
-    """The data mirror beside the checkout, as `make` and the tests use it, when none is set."""
-    if os.environ.get("BOOK_DATA_MIRROR"):
-        return {"BOOK_DATA_MIRROR": os.environ["BOOK_DATA_MIRROR"]}
+    """The data mirror for the kernels, as absolute paths (a relative BOOK_DATA_MIRROR is taken relative to the
+    working directory, here, once): the one set, or the mirror beside the checkout as `make` and the tests use it.
+    A named folder that does not exist stops the sweep before it starts."""
+    from helpers import paths
+
+    if os.environ.get(paths.MIRROR_ENV, "").strip():
+        folders = paths.env_folders(paths.MIRROR_ENV, base=Path.cwd())
+        missing = [f for f in folders if not f.is_dir()]
+        if missing:
+            raise SweepSetupError(paths.mirror_not_found_message(missing) + " Nothing was run or written.")
+        return {paths.MIRROR_ENV: os.pathsep.join(map(str, folders))}
     mirror = _repo_root().parent / "shared" / "data" / "mirror"
-    return {"BOOK_DATA_MIRROR": str(mirror)} if mirror.is_dir() else {}
+    return {paths.MIRROR_ENV: str(mirror)} if mirror.is_dir() else {}
+
+
+def _local_cache_env() -> dict[str, str]:
+    """The data and results caches as absolute paths for local kernels (not part of a run's id)."""
+    from helpers import paths
+
+    return {name: os.pathsep.join(map(str, paths.env_folders(name, base=Path.cwd())))
+            for name in (paths.DATA_CACHE_ENV, paths.RESULT_CACHE_ENV) if os.environ.get(name, "").strip()}
 
 
 def _task_location(notebook: Path) -> dict[str, Any]:
@@ -155,7 +194,7 @@ def build_grid(grid: Grid | dict | str | Path | None, flags: Iterable[str] = (),
 
 def _write_json(path: Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8"))
 
 
 def _completed(run_dir: Path, rid: str) -> dict[str, Any] | None:
@@ -172,17 +211,34 @@ def _completed(run_dir: Path, rid: str) -> dict[str, Any] | None:
 
 
 def _store_record(run_dir: Path, record: dict[str, Any], parameters: dict[str, Any], nb_hash: str) -> dict:
-    if run_dir.exists():
-        shutil.rmtree(run_dir)
-    run_dir.mkdir(parents=True)
+    """Write a run's folder beside its final place, then swap it in: an interruption leaves either the old
+    folder or the new one, never half of one."""
+    staging = run_dir.with_name(f".{run_dir.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
+    staging.mkdir(parents=True)
     for rel, data in record.pop("files", {}).items():
-        target = run_dir / rel
+        target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     record = {**record, "parameters": parameters, "notebook_hash": nb_hash}
-    _write_json(run_dir / "params.json", parameters)
-    _write_json(run_dir / "record.json", record)
+    _write_json(staging / "params.json", parameters)
+    _write_json(staging / "record.json", record)
+    if run_dir.exists():
+        old = run_dir.with_name(f".{run_dir.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.old")
+        run_dir.rename(old)
+        staging.rename(run_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(run_dir)
     return record
+
+
+def _remove_leftovers(runs_dir: Path) -> None:
+    """Half-written run folders an interrupted sweep left behind."""
+    if runs_dir.is_dir():
+        for leftover in runs_dir.glob(".*.partial"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in runs_dir.glob(".*.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _progress(total: int, enabled: bool):
@@ -193,14 +249,25 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="run", desc="sweep", file=sys.stderr, dynamic_ncols=True)
 
 
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the sweep, which stops them and their kernels."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _iter_processes(tasks: list[dict], workers: int):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_ignore_sigint)
+    try:
         futures = {pool.submit(execute_run, t): t["run_id"] for t in tasks}
         for fut in as_completed(futures):
             yield _result_or_failure(fut, futures[fut])
+    except BaseException:
+        # interrupted: do not wait for the running runs; the caller stops the workers and their kernels
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _iter_dask(tasks: list[dict], workers: int, scheduler: str | None):
@@ -243,44 +310,175 @@ def default_workers() -> int:
 
 
 def prepare(notebook: str | Path, grid: Grid | dict | str | Path | None = None, flags: Iterable[str] = (),
-            spec: dict | None = None) -> tuple[Path, Any, Grid, list[dict[str, Any]], dict]:
-    """Read the notebook, build and validate the grid; raises SweepParameterError before anything runs."""
+            spec: dict | None = None, defaults: bool = True) -> tuple[Path, Any, Grid, list[dict[str, Any]], dict]:
+    """Read the notebook, build and validate the grid; raises SweepParameterError before anything runs.
+    With `defaults=False` a grid with no axes and no runs (one run on the defaults) is refused."""
     notebook = Path(notebook).resolve()
     nb = read_notebook(notebook)
     params = notebook_parameters(nb, name=notebook.name)
     the_grid = build_grid(grid, flags, params)
+    if not defaults and not the_grid.axes and not the_grid.runs:
+        fixed = f" with [fixed] {canonical_json(the_grid.fixed)}" if the_grid.fixed else ""
+        raise SweepSetupError(
+            f"the grid for {notebook.name} is empty (no [grid] axis, no [[runs]], no -p flag): it would run the "
+            f"notebook once on its defaults{fixed}. Pass --defaults (defaults=True) to do that, or add an axis. "
+            "Nothing was run or written.")
     combos = the_grid.combinations()
     spec = spec if spec is not None else chapter_spec(notebook)
     validate_grid(combos, params, spec, name=notebook.name)
     return notebook, nb, the_grid, combos, params
 
 
+def check_workers(workers: Any) -> None:
+    if workers is None:
+        return
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SweepSetupError(f"--workers must be a whole number of at least 1, not {workers!r}. "
+                              "Nothing was run or written.")
+
+
+def check_out(out_dir: Path) -> None:
+    """The output folder can be made and written (checked before anything is written)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SweepSetupError(f"--out {out_dir} is a file, not a folder: give a folder for the sweep's results. "
+                              "Nothing was run or written.")
+    probe = out_dir
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise SweepSetupError(f"--out {out_dir} cannot be made: {probe} is a file, not a folder. "
+                              "Nothing was run or written.")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise SweepSetupError(f"--out {out_dir} is not writable ({probe} is read-only for this user): choose "
+                              "another --out. Nothing was run or written.")
+
+
+def _open_out(out_dir: Path) -> OutLock:
+    """Make the output folder and lock it; on failure remove the folders this call made."""
+    made = []
+    probe = out_dir
+    while not probe.exists() and probe != probe.parent:
+        made.append(probe)
+        probe = probe.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return OutLock(out_dir).acquire()
+    except OSError as error:
+        _remove_empty(made)
+        raise SweepSetupError(f"cannot write into --out {out_dir} ({error.strerror or error}): choose a writable "
+                              "folder. Nothing was run or written.") from None
+    except BaseException:
+        _remove_empty(made)
+        raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:          # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+class _StopOnSignal:
+    """The first SIGINT/SIGTERM/SIGHUP raises SweepInterrupted in the main thread while armed; signals that
+    arrive while the sweep cleans up are remembered, not raised."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self.armed = True
+        self.previous: dict[int, Any] = {}
+
+    def _handler(self, signum, _frame) -> None:
+        first = self.received is None
+        if first:
+            self.received = signum
+        if first and self.armed:
+            raise SweepInterrupted(signum)
+
+    def __enter__(self) -> "_StopOnSignal":
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for sig in STOP_SIGNALS:
+                self.previous[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def _child_processes() -> list:
+    try:
+        import psutil
+
+        return psutil.Process().children(recursive=True)
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _stop_children(baseline: set[int]) -> None:
+    """Stop every process this sweep started (pool workers, Dask processes, kernels), not the ones that were
+    there before it, nor multiprocessing's shared resource tracker."""
+    from helpers.build import stop_processes
+
+    procs = []
+    for proc in _child_processes():
+        if proc.pid in baseline:
+            continue
+        try:
+            if "resource_tracker" in " ".join(proc.cmdline()):
+                continue
+        except Exception:  # noqa: BLE001 - gone already
+            continue
+        procs.append(proc)
+    stop_processes(procs, grace=3.0)
+
+
 def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None,
               out_dir: str | Path | None = None, executor: str = "processes", scheduler: str | None = None,
               workers: int | None = None, *, flags: Iterable[str] = (), timeout: float | None = None,
               spec: dict | None = None, progress: bool = True, force: bool = False,
-              env: dict[str, str] | None = None, on_result: Callable[[dict], None] | None = None
-              ) -> SweepResult:
+              env: dict[str, str] | None = None, on_result: Callable[[dict], None] | None = None,
+              defaults: bool = False) -> SweepResult:
     """Run `notebook` once per parameter combination of `grid` and collect the results.
 
     grid: a grid file (TOML/YAML), a `Grid`, or a mapping `{name: [values]}` (full factorial) or
     `{"fixed": ..., "grid": ..., "runs": [...]}`. executor: "processes" (default, a pool sized to the
     cores), "dask" (a LocalCluster on 127.0.0.1, or the cluster at `scheduler`), or "serial".
     Runs that already completed in `out_dir` are reused unless `force`. A failed run is recorded with its
-    error; it does not stop the others.
+    error; it does not stop the others. An empty grid (no axes, no runs) is refused unless `defaults`.
+
+    Before anything is written, the grid, the worker count, the data mirror and `out_dir` are checked
+    (SweepNotStarted otherwise); `out_dir` is then locked (SweepBusy when another sweep holds it). A signal
+    raises SweepInterrupted (with `.result`) after the pool and its kernels are stopped and the results of the
+    finished runs are written; the same call resumes.
     """
     if scheduler and executor != "dask":
         executor = "dask"
     if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-    notebook, nb, the_grid, combos, params = prepare(notebook, grid, flags, spec)
+        raise SweepSetupError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    check_workers(workers)
+    notebook, nb, the_grid, combos, params = prepare(notebook, grid, flags, spec, defaults=defaults)
+    env = {**(_local_data_env() if not scheduler else {}), **(env or {})}
+    out_dir = Path(out_dir).expanduser().absolute() if out_dir else _repo_root() / "sweeps" / "runs" / notebook.stem
+    check_out(out_dir)
+    lock = _open_out(out_dir)
+    try:
+        return _run_locked(notebook, nb, the_grid, combos, params, out_dir, executor, scheduler,
+                           workers or default_workers(), timeout, progress, force, env, on_result)
+    finally:
+        lock.release()
+
+
+def _run_locked(notebook, nb, the_grid, combos, params, out_dir: Path, executor, scheduler, workers, timeout,
+                progress, force, env, on_result) -> SweepResult:
+    since_ns = time.time_ns()
     nb_hash = notebook_hash(nb)
     code_hash = helpers_code_hash()
-    out_dir = Path(out_dir) if out_dir else _repo_root() / "sweeps" / "runs" / notebook.stem
-    out_dir.mkdir(parents=True, exist_ok=True)
-    workers = workers or default_workers()
-
-    env = {**(_local_data_env() if not scheduler else {}), **(env or {})}
+    _remove_leftovers(out_dir / "runs")
+    kernel_env = {**env, **(_local_cache_env() if not scheduler else {})}
     nb_json = json.dumps(nb)
     location = _task_location(notebook)
     records: dict[str, dict[str, Any]] = {}
@@ -294,7 +492,7 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
             records[rid] = {**done, "reused": True}
         else:
             tasks.append({"run_id": rid, "notebook": nb_json, "parameters": combo, "timeout": timeout,
-                          "env": env, **location})
+                          "env": kernel_env, **location})
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     provenance = {
@@ -308,35 +506,55 @@ def run_sweep(notebook: str | Path, grid: Grid | dict | str | Path | None = None
 
     bar = _progress(len(tasks), progress)
     combo_of = dict(order)
-    if executor == "serial" or not tasks:
-        stream = _iter_serial(tasks)
-    elif executor == "processes":
-        stream = _iter_processes(tasks, min(workers, len(tasks)))
-    else:
-        stream = _iter_dask(tasks, workers, scheduler)
-    try:
-        for record in stream:
-            rid = record["run_id"]
-            stored = _store_record(out_dir / "runs" / rid, record, combo_of[rid], nb_hash)
-            records[rid] = {**stored, "reused": False}
-            if on_result:
-                on_result(records[rid])
-            if bar is not None:
-                bar.set_postfix_str(f"last {stored['status']} {stored.get('wall_time_s') or 0:.1f}s")
-                bar.update(1)
-                if stored["status"] != "ok":
-                    bar.write(f"run {rid} failed: {stored['error']}")
-    finally:
+    baseline = {p.pid for p in _child_processes()}
+    failure: BaseException | None = None
+    with _StopOnSignal() as stop:
+        try:
+            if executor == "serial" or not tasks:
+                stream = _iter_serial(tasks)
+            elif executor == "processes":
+                stream = _iter_processes(tasks, min(workers, len(tasks)))
+            else:
+                stream = _iter_dask(tasks, workers, scheduler)
+            for record in stream:
+                rid = record["run_id"]
+                stored = _store_record(out_dir / "runs" / rid, record, combo_of[rid], nb_hash)
+                records[rid] = {**stored, "reused": False}
+                if on_result:
+                    on_result(records[rid])
+                if bar is not None:
+                    bar.set_postfix_str(f"last {stored['status']} {stored.get('wall_time_s') or 0:.1f}s")
+                    bar.update(1)
+                    if stored["status"] != "ok":
+                        bar.write(f"run {rid} failed: {stored['error']}")
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, after the clean-up
+            failure = exc
+        stop.armed = False
+        if failure is not None:
+            _stop_children(baseline)          # pool workers and their kernels: no orphans
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001
+                pass
         if bar is not None:
             bar.close()
         table = _table(order, records, out_dir, list(params))
-        table.to_csv(out_dir / "results.csv", index=False)
-        _to_parquet(table, out_dir / "results.parquet")
+        _write_results(table, out_dir, since_ns)
         provenance["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         provenance["n_failed"] = int((table["status"] != "ok").sum()) if len(table) else 0
+        if stop.received is not None:
+            provenance["interrupted_by"] = signal.Signals(stop.received).name
         _write_json(out_dir / "sweep.json", provenance)
-    return SweepResult(out_dir=out_dir, table=table, notebook=notebook, notebook_hash=nb_hash,
-                       parameter_names=[n for n in params if n in table.columns])
+    result = SweepResult(out_dir=out_dir, table=table, notebook=notebook, notebook_hash=nb_hash,
+                         parameter_names=[n for n in params if n in table.columns])
+    if isinstance(failure, SweepInterrupted):
+        failure.result = result
+        raise failure
+    if failure is not None:
+        raise failure
+    if stop.received is not None:
+        raise SweepInterrupted(stop.received, result)
+    return result
 
 
 def _display_path(path: Path) -> str:
@@ -346,6 +564,19 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
+def data_columns(glue: dict[str, Any] | None) -> tuple[str, str]:
+    """(data_kind, data_keys) of a run from what its notebook glued (`<slug>.data.kind`, `<slug>.data.keys`):
+    "unknown" when nothing was glued; several different kinds (several chapters) count as "mixed"."""
+    glue = glue or {}
+    kinds = sorted({str(v) for k, v in glue.items() if k.endswith(".data.kind") and v not in (None, "")})
+    glued_keys = [v for k, v in glue.items() if k.endswith(".data.keys")]
+    kind = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "unknown")
+    if not glued_keys:
+        return kind, "unknown"
+    keys = [part.strip() for value in glued_keys for part in str(value or "").split(",") if part.strip()]
+    return kind, ",".join(dict.fromkeys(keys))
+
+
 def _table(order: list[tuple[str, dict]], records: dict[str, dict], out_dir: Path,
            param_names: list[str]) -> pd.DataFrame:
     rows = []
@@ -353,10 +584,13 @@ def _table(order: list[tuple[str, dict]], records: dict[str, dict], out_dir: Pat
     for rid, combo in order:
         rec = records.get(rid)
         if rec is None:  # interrupted before this run finished
-            rec = {"status": "not run", "error": "the sweep stopped before this run", "reused": False}
+            rec = {"status": "not run", "error": "the sweep stopped before this run (rerun to resume)",
+                   "reused": False}
+        data_kind, data_keys = data_columns(rec.get("glue"))
         row: dict[str, Any] = {n: combo.get(n) for n in swept}
         row.update({
-            "run_id": rid, "status": rec.get("status"), "wall_time_s": rec.get("wall_time_s"),
+            "run_id": rid, "status": rec.get("status"), "data_kind": data_kind, "data_keys": data_keys,
+            "wall_time_s": rec.get("wall_time_s"),
             "error": rec.get("error"), "reused": bool(rec.get("reused")), "attempts": rec.get("attempts"),
             "host": rec.get("host"), "started_at": rec.get("started_at"),
             "executed": str(Path("runs") / rid / "executed.ipynb"),
@@ -370,7 +604,7 @@ def _table(order: list[tuple[str, dict]], records: dict[str, dict], out_dir: Pat
     return table.reindex(columns=columns + sorted(extra))
 
 
-def _to_parquet(table: pd.DataFrame, path: Path) -> None:
+def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object:
@@ -379,7 +613,37 @@ def _to_parquet(table: pd.DataFrame, path: Path) -> None:
                 out[col] = out[col].map(lambda v: None if v is None or v != v else str(v))
             elif kinds <= {int, float} and kinds:
                 out[col] = pd.to_numeric(out[col])
-    out.to_parquet(path, index=False)
+    return out
+
+
+def _to_parquet(table: pd.DataFrame, path: Path) -> None:
+    buffer = io.BytesIO()
+    _parquet_ready(table).to_parquet(buffer, index=False)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _merge_concurrent(table: pd.DataFrame, out_dir: Path, since_ns: int) -> pd.DataFrame:
+    """This sweep's rows, plus the rows of any other writer that wrote results here since this sweep began (the
+    lock keeps that from happening on one host; a shared file system without working locks is the case left)."""
+    path = out_dir / "results.parquet"
+    try:
+        if path.stat().st_mtime_ns <= since_ns:
+            return table
+        theirs = pd.read_parquet(path)
+    except (OSError, ValueError):
+        return table
+    if "run_id" not in theirs.columns:
+        return table
+    foreign = theirs[~theirs["run_id"].isin(table["run_id"])]
+    if foreign.empty:
+        return table
+    return pd.concat([table, foreign], ignore_index=True, sort=False)
+
+
+def _write_results(table: pd.DataFrame, out_dir: Path, since_ns: int) -> None:
+    merged = _merge_concurrent(table, out_dir, since_ns)
+    atomic_write_bytes(out_dir / "results.csv", merged.to_csv(index=False).encode("utf-8"))
+    _to_parquet(merged, out_dir / "results.parquet")
 
 
 def store_result(result_dir: str | Path, target: str | Path) -> Path:

@@ -146,8 +146,9 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
 _NUMPY_SCALAR = re.compile(r"^(?:np|numpy)\.(?:float|int|uint|bool_?|complex)\w*\((.*)\)$", re.S)
 
 
-def parse_scalar(text: str) -> Any:
-    """A glued value's text/plain repr as a Python scalar, or None when it is not a scalar."""
+def parse_scalar(text: str, max_text: int | None = 200) -> Any:
+    """A glued value's text/plain repr as a Python scalar, or None when it is not a scalar (nor a string of at
+    most `max_text` characters; None: any length)."""
     text = text.strip()
     match = _NUMPY_SCALAR.match(text)
     if match:
@@ -158,7 +159,8 @@ def parse_scalar(text: str) -> Any:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if isinstance(value, (bool, int, float, str)) and not (isinstance(value, str) and len(value) > 200):
+    if isinstance(value, (bool, int, float, str)) and not (
+            isinstance(value, str) and max_text is not None and len(value) > max_text):
         return value
     return None
 
@@ -178,7 +180,9 @@ def harvest(nb_or_path: Any) -> dict[str, Any]:
             text = out.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
             if text is None:
                 continue
-            value = parse_scalar(text if isinstance(text, str) else "".join(text))
+            name = meta["name"]
+            full = name.endswith((".data.kind", ".data.keys"))   # what a run ran on: kept whole
+            value = parse_scalar(text if isinstance(text, str) else "".join(text), None if full else 200)
             if value is not None:
-                values[meta["name"]] = value
+                values[name] = value
     return values

@@ -31,8 +31,20 @@ from typing import Any
 import nbformat
 
 
-class SweepParameterError(ValueError):
+class SweepNotStarted(ValueError):
+    """The sweep did not start: nothing was run and nothing was written (exit status 101)."""
+
+
+class SweepParameterError(SweepNotStarted):
     """The grid names parameters the notebook does not have, or gives values it cannot take."""
+
+
+class SweepSetupError(SweepNotStarted):
+    """The sweep cannot start: a bad output folder or worker count, an empty grid, a missing data mirror."""
+
+
+class SweepBusy(SweepSetupError):
+    """Another sweep is writing into the same output folder."""
 
 
 _NO_DEFAULT = object()
