@@ -1,14 +1,18 @@
-"""Chapter logic on the authors' archive (skipped when the data mirror is not available)."""
+"""Chapter contract and logic; the archive tests are skipped when the data mirror is not available."""
+import re
+
 import numpy as np
 import pytest
 
-from helpers.chapters import dorff_minhas as ch
-from helpers.params import ParameterError, validate
+from helpers.chapters.dorff_minhas import PARAMETERS, chapter, claims, pipeline, rebuild, tables
+from helpers.chapters.dorff_minhas import data as dm
+from helpers.chapters.dorff_minhas.settings import STARS
+from helpers.params import ParameterError, defaults
 
 
 def _archive_available():
     try:
-        return ch.choose(ch.defaults(data_source="auto")).kind == "real"
+        return chapter.settings().data.kind == "real"
     except Exception:
         return False
 
@@ -16,40 +20,64 @@ def _archive_available():
 needs_archive = pytest.mark.skipif(not _archive_available(), reason="Magnesium archive not in the data mirror")
 
 
+def test_settings_are_the_defaults_of_parameters():
+    s = chapter.settings()
+    assert dict(s) == defaults(PARAMETERS) == chapter.defaults
+    assert (s.data_source, s.quick, s.imputed, s.issue_subset, s.lag_mode, s.ties, s.se_type) == \
+        ("auto", False, True, "all", "row", "efron", "model")
+    assert (s.ph_tt_terms, s.sample_end_year, s.cv_imputed, s.cv_end_year, s.cv_folds, s.cv_seed, s.seed) == \
+        ([], 2005, False, 2009, 6, 6886, 20170601)
+    assert chapter.settings(ties="breslow").replace(ties="efron") == s
+
+
+def test_open_refuses_a_misspelt_injected_parameter():
+    injected = '# Parameters\ndata_sorce = "synthetic"\n'     # papermill -p data_sorce synthetic
+    with pytest.raises(ParameterError, match="data_sorce"):
+        chapter.open({"In": [injected], "data_sorce": "synthetic"})
+    opened = chapter.open({"In": ['# Parameters\nquick = True\n'], "quick": True, "data_source": "synthetic"})
+    assert opened.quick and opened.data.kind == "synthetic"
+
+
 def test_parameters_validate_and_reject():
-    validate(vars(ch.defaults()), ch.PARAMETERS)
     with pytest.raises(ParameterError, match="lag_mode"):
-        validate({**vars(ch.defaults()), "lag_mode": "weekly"}, ch.PARAMETERS)
+        chapter.settings(lag_mode="weekly")
     with pytest.raises(ParameterError, match="cv_folds"):
-        validate({**vars(ch.defaults()), "cv_folds": 1}, ch.PARAMETERS)
+        chapter.settings(cv_folds=1)
 
 
-def test_r_round_prints_like_r():
-    assert ch.r_round(0.0996) == "0.1" and ch.r_round(-0.2199) == "-0.22" and ch.r_round(-0.0001) == "0"
-    assert ch.r_stars(0.0449) == "**" and ch.r_stars(0.0949) == "*" and ch.r_stars(0.0996) == "" and ch.r_stars(0.12) == ""
+@pytest.mark.parametrize("page", [None, "descriptives", "robustness", "cross_validation", "rebuild", "scorecard"])
+def test_every_page_states_its_data(page):
+    synthetic = chapter.describe_data(chapter.settings(data_source="synthetic"), page)
+    assert not synthetic.real and (synthetic.generated or synthetic.note)
+    if _archive_available():
+        real = chapter.describe_data(chapter.settings(), page)
+        assert real.kind == "real"
+
+
+def test_r_round_and_stars_print_like_the_archive():
+    assert tables.r_round(0.0996) == "0.1" and tables.r_round(-0.2199) == "-0.22" and tables.r_round(-0.0001) == "0"
+    assert STARS.of(0.0449) == "**" and STARS.of(0.0949) == "*" and STARS.of(0.0996) == "" and STARS.of(0.12) == ""
+    assert STARS.of(0.0496) == "*"            # p is rounded to 3 decimals before it is starred
 
 
 @needs_archive
 def test_table2_matches_published_to_printed_precision():
-    p = ch.defaults()
-    res = ch.fit_models(ch.analysis_frame(p), p)
-    ours = ch.paper_table(res)
-    theirs = ch.published_paper_table("Table 2", list(res))
+    fits = pipeline.run(chapter.settings())
+    ours = tables.paper_table(fits.models)
+    theirs = tables.published_paper_table("Table 2", list(fits.models))
     assert (ours.to_numpy() == theirs.to_numpy()).all()
 
 
 @needs_archive
 def test_table1_counts():
-    table1, shares, n = ch.outcome_counts()
-    assert n == 845 and table1["Frequency"].tolist() == [160, 71]
+    outcomes = pipeline.outcomes()
+    assert outcomes.n_cases == 845 and outcomes.table1["Frequency"].tolist() == [160, 71]
 
 
 @needs_archive
 def test_reciprocity_rebuilt_from_case_table_equals_archive():
-    from helpers.data import dorff_minhas as dm
-    p = ch.defaults(reciprocity_measure="srm")
     frame = dm.archive_frame(True)
-    rec = ch._recompute_reciprocity(frame, p)
+    rec = pipeline.network_terms(frame, chapter.settings(reciprocity_measure="srm"))
     lagged = dm.row_lag(frame.assign(uData=rec["uData"], SuData2=rec["SuData2"]), ["uData", "SuData2"])
     for ours, theirs in (("uData", "lag1_uData"), ("SuData2", "lag1_SuData2")):
         ok = frame[theirs].notna()
@@ -58,7 +86,6 @@ def test_reciprocity_rebuilt_from_case_table_equals_archive():
 
 @needs_archive
 def test_row_lag_reproduces_archive_lags():
-    from helpers.data import dorff_minhas as dm
     frame = dm.archive_frame(True)
     lag = dm.row_lag(frame, ["polity2", "tdata"])
     np.testing.assert_allclose(lag["polity2"].dropna(), frame.loc[lag["polity2"].notna(), "lag1_polity2"])
@@ -66,7 +93,6 @@ def test_row_lag_reproduces_archive_lags():
 
 @needs_archive
 def test_raw_ties_cases_and_case_years_match_archive_counts():
-    from helpers.data import dorff_minhas as dm
     cases = dm.ties_cases()
     assert len(cases) == 845
     assert int(cases["finaloutcome"].isin([8]).sum()) == 160 and int((cases["finaloutcome"] == 9).sum()) == 71
@@ -79,22 +105,41 @@ def test_raw_ties_cases_and_case_years_match_archive_counts():
 
 
 def test_synthetic_frame_runs_through_chapter_pipeline():
-    p = ch.defaults(data_source="synthetic")
-    choice = ch.choose(p)
-    assert choice.kind == "synthetic"
-    frame = ch.analysis_frame(p, choice)
-    curves = ch.scenario_curves(frame, ch.fit_models(frame, p, ("Model 3",))["Model 3"])
+    s = chapter.settings(data_source="synthetic")
+    assert s.data.kind == "synthetic"
+    curves = pipeline.scenario_curves(pipeline.run(s))
     s5 = curves["lag1_uData"].at(5)
     assert s5["high"] < s5["low"]           # more compliance reciprocity → earlier compliance
 
 
+def test_synthetic_scorecard_is_a_recovery_check():
+    card = claims.scorecard(chapter.settings(data_source="synthetic", quick=True))
+    rows = card.frame()
+    assert set(rows["data_source"]) == {"synthetic"} and len(rows) == 12
+    assert (rows["rule"] == "recovery").sum() == 11 and (rows["verdict"] == "not reproducible offline").sum() == 1
+
+
+def _old_key(name: str) -> str:
+    """The rule that built the robustness glue keys before they were written out (`glue_key`)."""
+    keep = "".join(ch if ch.isalnum() else "_" for ch in name.lower())
+    return "_".join(filter(None, keep.split("_")))
+
+
+@pytest.mark.parametrize("data_source", ["synthetic", pytest.param("auto", marks=needs_archive)])
+def test_robustness_variants_keep_their_glue_keys(data_source):
+    result = pipeline.robustness(chapter.settings(data_source=data_source, quick=True))
+    assert [v.key for v in result.variants] == [_old_key(v.name) for v in result.variants]
+    assert len(result.variants) == (5 if data_source == "synthetic" else 10)
+    assert all(re.fullmatch(r"[a-z0-9_]+", v.key) for v in result.variants)
+
+
 @needs_archive
 def test_raw_ties_rebuild_reproduces_archive_reciprocity_in_archive_row_order():
-    p = ch.defaults()
-    rebuilt = ch.rebuild_from_ties(p, row_order="archive")
-    dist = ch.compare_to_archive(rebuilt, ch.analysis_frame(p))
+    s = chapter.settings()
+    rebuilt = rebuild.rebuild_from_ties(s, row_order="archive")
+    dist = rebuild.compare_to_archive(rebuilt, pipeline.analysis_frame(s))
     assert dist.loc["Compliance Reciprocity", "share_identical"] > 0.99
     assert dist.loc["Sanction Reciprocity", "share_identical"] > 0.99
     assert dist.loc["Number of Senders", "share_identical"] == 1.0
     with pytest.raises(ValueError, match="row_order"):
-        ch.rebuild_from_ties(p, row_order="random")
+        rebuild.rebuild_from_ties(s, row_order="random")

@@ -3,10 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.chapters import dorff_minhas as ch
-from helpers.synth.dorff_minhas import TRUE_BETA, generate
+from helpers.chapters.dorff_minhas import chapter, pipeline
+from helpers.chapters.dorff_minhas.settings import MODELS
+from helpers.chapters.dorff_minhas.synth import TRUE_BETA, SynthSettings, generate
 
-SEED = ch.BASELINE["seed"]
+SEED = chapter.defaults["seed"]
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def synth():
 
 @pytest.fixture(scope="module")
 def fits(synth):
-    return ch.fit_models(synth.frame, ch.defaults())
+    return pipeline.fit_models(synth.frame, chapter.settings())
 
 
 def test_generator_is_seeded(synth):
@@ -50,11 +51,10 @@ def test_recovers_all_coefficients_within_three_se(fits):
 
 def test_unimputed_version_has_calibrated_missingness():
     frame = generate(SEED, imputed=False).frame
-    share = frame[ch.MODELS["Model 3"]].isna().any(axis=1).mean()
+    share = frame[MODELS["Model 3"]].isna().any(axis=1).mean()
     assert share == pytest.approx(0.146, abs=0.03)
 
 
 def test_bad_settings():
-    from helpers.synth.dorff_minhas import SynthSettings
     with pytest.raises(ValueError):
         generate(1, settings=SynthSettings(n_cases=10))
