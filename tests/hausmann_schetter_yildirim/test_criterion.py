@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers.models.hsy import criterion as cr
+from helpers.chapters.hausmann_schetter_yildirim.model import criterion as cr
 
 # Spec section 5, "Figure 6 values" (sigma = 5, theta = 0.2, per unit lambda), derived from Eq. 3 by hand.
 FIG6 = {

@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.chapters.hausmann_schetter_yildirim import data as hd
+from helpers.chapters.hausmann_schetter_yildirim.model import calibration as cal
 from helpers.data import DataUnavailable
-from helpers.data import hausmann_schetter_yildirim as hd
-from helpers.models.hsy import calibration as cal
 
 
 def _real_or_skip(fn):

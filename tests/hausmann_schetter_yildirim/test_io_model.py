@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
-from helpers.models.hsy.io_model import Elasticities, IOModel, NoFiniteSolution, WorldIO, solve_path
-from helpers.models.hsy.shocks import p_hat_eq11, p_tilde_eq10, tau_eq6
+from helpers.chapters.hausmann_schetter_yildirim.model import criterion as cr
+from helpers.chapters.hausmann_schetter_yildirim.model.io_model import (Elasticities, IOModel, NoFiniteSolution, WorldIO,
+                                                                     solve_path)
+from helpers.chapters.hausmann_schetter_yildirim.model.shocks import member_shocks, p_hat_eq11, p_tilde_eq10, tau_eq6
 
 IDENTITY_TOL = 1e-12        # no-shock hats: exact up to rounding
 SOLVE_TOL = 1e-9            # Newton residual 1e-12 in logs -> welfare to ~1e-10
@@ -174,7 +176,6 @@ def test_model_matches_closed_form_and_criterion_first_order(theta):
     """The criterion's economy inside the IO model: a ban-equivalent price shock tau = (1-Omega)^(1/(1-sigma)) on
     product 0. With sector-specific labour the exact answer is W_hat = (1 - s + s tau^((1-theta)/theta))^(theta/(theta-1));
     as the shock vanishes, the model's dlnW approaches the criterion's first-order term lambda * x (Eq. 3)."""
-    from helpers.models.hsy import criterion as cr
     K, gamma_k, sigma = 10, 0.4, 5.0
     w = closed_economy(K, gamma_k)
     lam = (1 - gamma_k) / K                      # Domar weight of product 0 (sales / GDP)
@@ -199,7 +200,6 @@ def test_member_specific_shocks_reproduce_combined_price_effect(scaling):
     """Footnote 23: member-specific Eq. 6 shocks, scaled so the combined Eq. 10 effect equals Eq. 11 with the
     combined banned shares."""
     import pandas as pd
-    from helpers.models.hsy.shocks import member_shocks
     rng = np.random.default_rng(11)
     G, groups, D = 300, ["A", "B", "C"], 3
     df = pd.DataFrame({"industry": rng.integers(0, D, G), "sigma": 1 + rng.lognormal(2, 0.4, G),

@@ -3,16 +3,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.chapters import hausmann_schetter_yildirim as ch
-from helpers.models.hsy import calibration as cal
-from helpers.models.hsy import scenarios as sc
-from helpers.synth.hausmann_schetter_yildirim import generate
+from helpers.chapters.hausmann_schetter_yildirim import chapter, pipeline
+from helpers.chapters.hausmann_schetter_yildirim.model import calibration as cal
+from helpers.chapters.hausmann_schetter_yildirim.model import scenarios as sc
+from helpers.chapters.hausmann_schetter_yildirim.synth import generate
+from helpers.params import ParameterError
 
 
 @pytest.fixture(scope="module")
 def synthetic_setup():
-    p = {**ch.DEFAULTS, "data_source": "synthetic"}
-    return ch.setup(p, "synthetic")
+    return pipeline.run(chapter.settings(data_source="synthetic"))
 
 
 def test_generator_hits_reported_moments(synthetic_setup):
@@ -51,8 +51,9 @@ def test_scenario_sizing(synthetic_setup):
     assert all((b4[c] >= b1[c]).all() for c in co)                                # 4 extends 1
 
 
-def test_scenarios_run_and_rank_russia_first(synthetic_setup):
-    res = ch.run_scenarios(synthetic_setup, scenarios=(2, 5))
+def test_scenarios_run_and_rank_russia_first(synthetic_setup, monkeypatch):
+    monkeypatch.setenv("BOOK_NO_RESULT_CACHE", "1")          # solve, do not load a stored result
+    res = pipeline.scenario_runs(synthetic_setup.settings, scenarios=(2, 5))
     tab = sc.summary_table(res, synthetic_setup.coalition)
     assert (tab["status"] == "solved").all()
     assert (tab["russia_loss_pct"] > 10 * tab["coalition_loss_pct"]).all()
@@ -60,14 +61,12 @@ def test_scenarios_run_and_rank_russia_first(synthetic_setup):
 
 
 def test_parameters_validate():
-    from helpers.params import ParameterError
-    ok = {**ch.DEFAULTS}
-    ch.validate_parameters(ok)
+    chapter.settings(data_source="synthetic")
     with pytest.raises(ParameterError) as err:
-        ch.validate_parameters({**ok, "targeting_rule": "magic", "second_order_coef": 0.3})
+        chapter.settings(data_source="synthetic", targeting_rule="magic", second_order_coef=0.3)
     assert "targeting_rule" in str(err.value) and "second_order_coef" in str(err.value)
     with pytest.raises(ParameterError):
-        ch.validate_parameters({**ok, "coalition": ["Russia"]})
+        chapter.settings(data_source="synthetic", coalition=["Russia"])
 
 
 def test_unknown_rule_and_scenario_raise(synthetic_setup):

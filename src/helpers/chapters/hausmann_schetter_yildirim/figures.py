@@ -5,9 +5,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.models.hsy import calibration as cal
-from helpers.models.hsy.scenarios import SCENARIO_LABELS
 from helpers.report.figures import PALETTE
+
+from .model import calibration as cal
+from .model.scenarios import SCENARIO_LABELS
 
 
 def figure6(table: pd.DataFrame, sigma: float, theta: float):
@@ -43,10 +44,11 @@ def rank_histograms(prepared: pd.DataFrame, criterion: str, bins: int = 20, unsa
     return fig
 
 
-def ranking_scatter(base: pd.DataFrame, alt_home: pd.DataFrame, alt_sigma: pd.DataFrame):
+def ranking_scatter(base: pd.DataFrame, variants: dict[str, pd.DataFrame]):
     """Figure A.1: baseline Eq. 3 rank against the rank without home sales and with a common elasticity."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
-    for ax, alt, title in ((axes[0], alt_home, "(a) no Russian home sales"), (axes[1], alt_sigma, "(b) common ε = −8.2")):
+    for ax, alt, title in ((axes[0], variants["no_home_shares"], "(a) no Russian home sales"),
+                           (axes[1], variants["common_elasticity"], "(b) common ε = −8.2")):
         m = base[["hs6", "rank_eq3"]].merge(alt[["hs6", "rank_eq3"]], on="hs6", suffixes=("", "_alt"))
         ax.scatter(m["rank_eq3_alt"], m["rank_eq3"], s=2, alpha=0.4, color=PALETTE[0])
         ax.set_title(title)

@@ -1,4 +1,4 @@
-"""Data builders for the Hausmann, Schetter & Yildirim chapter.
+"""Hausmann, Schetter & Yildirim: which data the chapter runs on, what its pages say about them, and the readers.
 
 Real (offline mirror, via helpers.data.load):
   * WIOD 2013 release, world input-output table 2008 (`wiod2013_wiot_2008`): 41 countries x 35 industries.
@@ -16,13 +16,46 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.data import load
+from helpers.chapter import DataStatement
+from helpers.data import DataChoice, choose_source, load
 
 WIOD_KEYS = ("wiod2013_wiot_2008",)
 CONCORDANCE_KEYS = ("concordance_hs0_isic3", "concordance_wiod_2013", "concordance_hs0_bec4", "concordance_hs0_desc")
 SIGMA_KEY = "concordance_sigma_hs0"
 IMF_KEY = "imf_imts_russia_by_partner"
 REAL_KEYS = WIOD_KEYS + CONCORDANCE_KEYS + (IMF_KEY,)
+GENERATOR = "helpers.chapters.hausmann_schetter_yildirim.synth"
+
+# What the pages state they ran on (the admonition at the top of each page).
+REAL_WORLD = "IO model: WIOD 2013 release, world input-output table 2008, aggregated to 18 groups x 16 industries"
+REAL_PRODUCT_FRAME = (
+    "HS92 product universe and descriptions; each product's WIOD industry (HS92 -> ISIC3 -> WIOD) and BEC rev. 4 "
+    "class (theta)",
+    "Russia's import mix across WIOD industries (WIOD 2008) and partner shares of Russian imports 2019 (IMF IMTS)")
+GENERATED_PRODUCTS = (
+    "Russian imports by HS6 product and partner group (Atlas 2019 in the paper)",
+    "imputed Russian home sales (ITPD-E in the paper)", "HS6 trade elasticities (Fontagne et al. 2022 in the paper)",
+    "EU and US export-restriction lists (Global Trade Alert in the paper)")
+GENERATED_WORLD = ("IO model: a generated world table of 18 groups x 16 industries (WIOD not available)",
+                   "the HS6 product universe, its industries and end-use classes")
+
+
+def choose_data(s) -> DataChoice:
+    """Real (WIOD, concordances, IMF shares) when every file resolves, else the generator (see `data_source`)."""
+    return choose_source(s.data_source, REAL_KEYS, generator=GENERATOR, seed=s.seed)
+
+
+def describe_data(s, page: str | None = None) -> DataStatement:
+    """What is real and what is generated on a page: the criterion page reads no data, the calibration page only
+    the world table, every other page the world table and the product table."""
+    real = s.data.is_real
+    if page == "criterion":
+        return DataStatement(note="This page reads none of these files: Eq. 3, Eq. 4 and the derivatives of "
+                                  "Appendix B.2 are evaluated on a grid.")
+    if page == "io_calibration":
+        return DataStatement(real=(REAL_WORLD,) if real else (), generated=() if real else GENERATED_WORLD[:1])
+    return DataStatement(real=(REAL_WORLD, *REAL_PRODUCT_FRAME) if real else (),
+                         generated=GENERATED_PRODUCTS + (() if real else GENERATED_WORLD))
 
 # BEC rev. 4 (3-digit, zero-padded as in the concordance package) -> end-use class (spec section 2.3).
 BEC_CLASS = {

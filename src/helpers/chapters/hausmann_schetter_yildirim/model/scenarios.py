@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.models.hsy import calibration as cal
-from helpers.models.hsy import criterion
-from helpers.models.hsy.io_model import IOModel, NoFiniteSolution, WorldIO
-from helpers.models.hsy.shocks import member_shocks
+from . import calibration as cal
+from . import criterion
+from .io_model import IOModel, NoFiniteSolution, WorldIO
+from .shocks import member_shocks
 
 SCENARIOS = (1, 2, 3, 4, 5, 6)
 SCENARIO_LABELS = {1: "EU & US as is", 2: "EU list, all", 3: "US list, all", 4: "As is + targeted",

@@ -16,20 +16,16 @@ Deficits are held fixed as a share of world GDP. Welfare is real expenditure W_h
 """
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 
 def _blas_threads(n: int = 1):
     """Limit BLAS threads during a solve: the 864 x 864 systems are small, and on a shared machine
     multithreaded BLAS is several times slower than one thread."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:          # pragma: no cover - optional speed-up
-        return contextlib.nullcontext()
     return threadpool_limits(limits=n, user_api="blas")
 
 

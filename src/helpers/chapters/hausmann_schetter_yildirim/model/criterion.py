@@ -83,6 +83,25 @@ def d2_domega2(lam, omega, sigma, theta, coef: float = PRINTED_COEF):
             * (-k + 2.0 * coef * (theta - 1.0) * k * k * (1.0 - np.log1p(-omega))))
 
 
+def convexity_check(coefs=(PRINTED_COEF, DERIVED_COEF)) -> dict:
+    """Appendix B.2 on the grid sigma in {1.5, 3, 5, 9.2, 20}, theta in {0, 0.2, 1}, Omega in (0, 0.99):
+    largest first and second derivatives of dlnY (both must be negative: cost increasing and convex)."""
+    om = np.linspace(0.0, 0.99, 100)
+    d1, d2 = -np.inf, -np.inf
+    for c in coefs:
+        for sigma in (1.5, 3, 5, 9.2, 20):
+            for theta in (0.0, 0.2, 1.0):
+                d1 = max(d1, float(np.max(d_domega(1.0, om, sigma, theta, c))))
+                d2 = max(d2, float(np.max(d2_domega2(1.0, om, sigma, theta, c))))
+    return {"max_first_derivative": d1, "max_second_derivative": d2}
+
+
+def doubling_ratio(sigma: float, theta: float, coef: float = PRINTED_COEF, low: float = 0.45) -> float:
+    """How many times the cost of a ban (Eq. 3) grows when the coalition share doubles from `low` (convexity)."""
+    high, low = eq3_dlnY(1.0, [2 * low, low], sigma, theta, coef)
+    return float(high) / float(low)
+
+
 def figure6_table(sigma: float = 5.0, theta: float = 0.2, omegas=None) -> pd.DataFrame:
     """Figure 6: dlnY per unit lambda against the coalition share, both coefficients and the exact form."""
     if omegas is None:

@@ -1,6 +1,8 @@
-"""Seeded, calibrated generator of the product-level data the paper used but the mirror lacks:
-Russian imports by HS6 product and partner group (Atlas 2019), imputed home sales (ITPD-E), HS6 elasticities
-(Fontagne et al. 2022) and the EU / US sanction lists (Global Trade Alert, to 9 May 2022).
+"""Seeded, calibrated generators: the product-level data the paper used but the mirror lacks (`generate`), and a
+world input-output table for runs without the WIOD file (`world`).
+
+`generate` draws Russian imports by HS6 product and partner group (Atlas 2019 in the paper), imputed home sales
+(ITPD-E), HS6 elasticities (Fontagne et al. 2022) and the EU / US sanction lists (Global Trade Alert, to 9 May 2022).
 
 What is real in a synthetic draw (when the mirror is available): the HS92 product universe, each product's
 WIOD industry (HS92 -> ISIC3 -> WIOD) and BEC rev. 4 end-use class (theta), Russia's 2008 import mix across WIOD
@@ -18,7 +20,11 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-DEFAULTS = dict(
+from .model import calibration as cal
+from .model.io_model import WorldIO
+
+# the generator's settings: moments the paper reports, or stated assumptions (overridable in `generate`)
+CALIBRATION = dict(
     total_imports=245e9,            # assumption: ~Russia's 2019 goods imports (USD)
     gdp_rus=1.69e12,                # World Bank 2019 (assumption; only a common scale)
     import_sigma=2.3,               # lognormal dispersion of product imports
@@ -54,8 +60,8 @@ def generate(seed: int = 4, universe: pd.DataFrame | None = None, industry_mix: 
     partner_shares: share of Russian imports by model group (all non-Russian groups).
     elasticity_rank: a real elasticity by HS6 (e.g. Broda-Weinstein); if given, the drawn elasticities keep their
     calibrated distribution but are assigned in the order of this series (missing products placed at random)."""
-    cfg = {**DEFAULTS, **overrides}
-    unknown = set(overrides) - set(DEFAULTS)
+    cfg = {**CALIBRATION, **overrides}
+    unknown = set(overrides) - set(CALIBRATION)
     if unknown:
         raise ValueError(f"Unknown generator settings: {sorted(unknown)}")
     rng = np.random.default_rng(seed)
@@ -151,5 +157,35 @@ def _cap_product_shares(imports, industry, cap_share, rounds=50):
     return imports
 
 
-def partner_share_sum(partner_shares: dict, groups: list[str]) -> float:
-    return float(sum(partner_shares.get(g, 0.0) for g in groups))
+
+def world(D: int = 16, seed: int = 11) -> WorldIO:
+    """A world table for runs without WIOD (spec section 8.2): 18 groups x D industries with lognormal sizes,
+    home bias and a random IO mix."""
+    rng = np.random.default_rng(seed)
+    N = len(cal.GROUP_NAMES)
+    size = rng.lognormal(0, 1.0, N)
+    size[cal.GROUP_NAMES.index("USA")] *= 4
+    size[cal.GROUP_NAMES.index("Baltics")] *= 0.05
+    size /= size.sum()
+    goods = D - 1
+    home = np.r_[rng.uniform(0.6, 0.8, goods), 0.95]
+    gamma = np.r_[rng.uniform(0.35, 0.6, goods), 0.65]
+    n = N * D
+    A = np.zeros((N, D, N, D))
+    F = np.zeros((N, N, D))
+    for i in range(N):
+        mix = rng.dirichlet(np.ones(D), D) * 0.5 + np.eye(D) * 0.2 + np.r_[np.zeros(goods), 0.3]
+        mix /= mix.sum(1, keepdims=True)
+        origin = size * rng.lognormal(0, 0.5, N)
+        origin[i] = 0
+        origin /= origin.sum()
+        for e in range(D):
+            shares = (1 - home[e]) * origin
+            shares[i] = home[e]
+            A[i, :, :, e] = ((1 - gamma) * mix[:, e])[:, None] * shares[None, :]
+            F[i, :, e] = (0.35 if e == D - 1 else 0.65 / goods) * shares
+    A, F = A.reshape(n, n), F.reshape(N, n)
+    R = np.linalg.solve(np.eye(n) - A.T, F.T @ size)          # market clearing given expenditure = size
+    X = (A * R[:, None]).reshape(N, D, N, D)
+    C = (F * size[:, None]).reshape(N, N, D)
+    return WorldIO(X * 1e6, C * 1e6, cal.GROUP_NAMES, cal.INDUSTRY_SCHEMES["tableA1_16" if D == 16 else "bf30_15"][0])

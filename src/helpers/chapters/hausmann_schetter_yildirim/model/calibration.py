@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.models.hsy.io_model import Elasticities, WorldIO
+from .io_model import Elasticities, WorldIO
 
 # Table A.1 country groups (WIOD 2013 members per spec section 2.4; Indonesia sits in RoW, ROM = Romania).
 COUNTRY_GROUPS: list[tuple[str, tuple[str, ...]]] = [

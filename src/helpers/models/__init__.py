@@ -1,1 +1,0 @@
-"""Models (see CONTRIBUTING.md)."""
