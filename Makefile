@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 book: $(VENV)/.installed            ## build the book into _build/html (unchanged notebooks come from the cache)
 	$(BIN)/python -m helpers build
 
-book-clean: $(VENV)/.installed      ## the canonical build: every notebook executed afresh
+book-clean: $(VENV)/.installed      ## the canonical build: every notebook executed afresh, results cache cleared
 	$(BIN)/python -m helpers build --fresh
 
 test: $(VENV)/.installed            ## unit + known-answer tests, notebook smoke runs, book build, site in a browser
@@ -48,5 +48,6 @@ lock:                               ## regenerate requirements.txt from requirem
 	rm -rf /tmp/book-lock && $(PYTHON) -m venv /tmp/book-lock && /tmp/book-lock/bin/pip install -q -r requirements.in \
 	  && { echo "# Pinned lock of requirements.in (Python 3.11). Regenerate: make lock"; /tmp/book-lock/bin/pip freeze; } > requirements.txt
 
-clean:
-	rm -rf _build .cache/parsed
+clean:                              ## remove the build and the results cache (.cache/results, old .cache/parsed); keep data
+	rm -rf _build .cache/parsed .cache/results
+	rm -f .cache/*/*.pkl                # results pickled before the cache was authenticated

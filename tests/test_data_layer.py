@@ -10,7 +10,7 @@ import pytest
 
 import helpers.data as data
 import helpers.data.store as store
-from helpers import paths
+from helpers import cache, paths
 from helpers.data.sources import _catalogue
 
 MANIFEST = paths.ROOT.parent / "shared" / "data" / "MANIFEST.csv"
@@ -33,6 +33,7 @@ def toy_sources(tmp_path, monkeypatch):
     monkeypatch.setenv("BOOK_DATA_MIRROR", str(mirror))
     monkeypatch.setenv("BOOK_NO_PARSE_CACHE", "1")
     monkeypatch.setattr(store, "_verified", {})
+    monkeypatch.setattr(cache, "_deps", {})      # the toy key must not become a dependency of later results
     _catalogue.cache_clear()
     yield dict(payload=payload, mirror=mirror, cache=tmp_path / "cache", url=url)
     _catalogue.cache_clear()
@@ -73,8 +74,28 @@ def test_missing_file_names_key_url_and_both_remedies(toy_sources, monkeypatch):
 
 
 def test_unknown_key_is_a_clear_error(toy_sources):
-    with pytest.raises(KeyError, match="No data source 'nope'"):
+    with pytest.raises(KeyError, match="No data source 'nope'") as error:
         data.resolve("nope")
+    assert str(error.value).startswith("No data source 'nope'")      # one readable line, no KeyError quotes
+
+
+def test_every_location_is_inspected_and_resolution_is_recorded(toy_sources):
+    status = data.inspect("toy")
+    assert [(loc.origin, loc.state) for loc in status.locations] == [("cache", "absent"), ("mirror", "ok")]
+    assert status.ok and status.chosen.origin == "mirror"
+    data.resolve("toy")
+    assert ["data", "toy", hashlib.sha256(toy_sources["payload"]).hexdigest()] in cache.recorded_dependencies()
+
+
+def test_relative_mirror_is_taken_from_the_repository_root_not_the_notebook_folder(toy_sources, monkeypatch):
+    monkeypatch.setenv("BOOK_DATA_MIRROR", "some/relative/mirror")
+    monkeypatch.chdir(toy_sources["mirror"])
+    with pytest.raises(data.MirrorNotFound) as error:
+        data.mirror_folders()
+    assert str(paths.ROOT / "some/relative/mirror") in str(error.value)
+    assert paths.absolutize_env(toy_sources["mirror"].parent) == {
+        "BOOK_DATA_MIRROR": str(toy_sources["mirror"].parent / "some/relative/mirror"),
+        "BOOK_DATA_CACHE": str(toy_sources["cache"])}
 
 
 def test_fetch_verifies_before_keeping(toy_sources, monkeypatch, tmp_path):
