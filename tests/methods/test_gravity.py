@@ -166,3 +166,54 @@ def test_clear_errors(small_panel):
         G.fit_ppml(pd.concat([df, df.head(3)]), X_VARS)
     with pytest.raises(ValueError, match="fe_structure"):
         G.fit_ppml(df, X_VARS, engine="pyfixest", fe_structure="nonsense")
+
+
+# ---- exporter-year + importer-year + pair fixed effects ---------------------------------------------
+PAIR_COEF_RTOL = 1e-7    # both engines solve the same first-order conditions (pyfixest to fixef_tol 1e-8)
+PAIR_SE_RTOL = 1e-5
+
+
+def _pair_panel():
+    """A small panel with two time-varying regressors, a pair whose trade is always zero (dropped by the 'fe'
+    separation check) and a pair observed in a single year (a singleton pair effect)."""
+    df = G.simulate_gravity_panel(n_countries=15, n_years=6, seed=8)
+    df["dist_trend"] = df["ln_dist"] * (df["year"] - 2012) / 10
+    zero = (df.exporter == "C001") & (df.importer == "C002")
+    df.loc[zero, "trade"] = 0.0
+    once = (df.exporter == "C003") & (df.importer == "C004") & (df.year != 2012)
+    return df[~once].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("vcov", ["pair", "hetero"])
+def test_dense_pair_fe_ppml_matches_pyfixest(vcov):
+    df = _pair_panel()
+    x = [*X_VARS, "dist_trend"]
+    a = G.fit_ppml(df, x, fe_structure="exp_year+imp_year+pair", engine="dense", vcov=vcov)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = G.fit_ppml(df, x, fe_structure="exp_year+imp_year+pair", engine="pyfixest", vcov=vcov)
+    assert a.engine == "dense" and list(a.params.index) == ["fta", "dist_trend"]
+    assert a.dropped == b.dropped == ["ln_dist", "contig", "lang", "dom"]        # constant within pairs
+    assert a.nobs == b.nobs < len(df)
+    np.testing.assert_allclose(a.params, b.params[a.params.index], rtol=PAIR_COEF_RTOL)
+    np.testing.assert_allclose(a.bse, b.bse[a.bse.index], rtol=PAIR_SE_RTOL)
+    np.testing.assert_allclose(a.data["yhat"], b.data["yhat"], rtol=1e-4, atol=1e-6)
+    assert a.stats["apr2"] == pytest.approx(b.stats["apr2"], rel=1e-9) and a.stats["k"] == b.stats["k"]
+    assert G.fit_ppml(df, x, fe_structure="exp_year+imp_year+pair").engine == "dense"    # the default now
+
+
+def test_pair_demeaning_is_the_weighted_least_squares_projection():
+    rng = np.random.default_rng(1)
+    T, n = 3, 5
+    V = rng.normal(size=(2, T, n, n))
+    W = rng.uniform(0.1, 2.0, size=(T, n, n))
+    out, _ = G._demean_pair(V, W)
+    cells = [(t, i, j) for t in range(T) for i in range(n) for j in range(n)]
+    D = np.zeros((len(cells), 2 * n * T + n * n))
+    for r, (t, i, j) in enumerate(cells):
+        D[r, t * n + i] = D[r, n * T + t * n + j] = D[r, 2 * n * T + i * n + j] = 1
+    sw = np.sqrt(np.array([W[c] for c in cells]))
+    for k in range(2):
+        v = np.array([V[(k, *c)] for c in cells])
+        coef, *_ = np.linalg.lstsq(D * sw[:, None], v * sw, rcond=None)
+        np.testing.assert_allclose([out[(k, *c)] for c in cells], v - D @ coef, atol=1e-9)

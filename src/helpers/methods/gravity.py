@@ -7,8 +7,11 @@ Two engines give the same estimates (tests check it to 1e-6):
   which is solved *exactly* by eliminating the exporter effects (an n x n linear system per year, all years
   in one batched solve) instead of by alternating projections. Fast for the square panels of gravity (all
   pairs, domestic flows included); see benchmarks/phillips_ahmad_gravity.py.
-* ``"pyfixest"``: ``pyfixest.fepois``/``feols`` (any fixed-effect structure, e.g. with pair effects), with
-  the MAP demeaner on pyfixest's Rust backend by default (see benchmarks/phillips_ahmad_*).
+  With pair effects as well (``"exp_year+imp_year+pair"``, the robustness sweeps' structure) the year
+  effects are still eliminated exactly and the pair effects are solved by conjugate gradients on their
+  normal equations, warm-started across IRLS iterations (`_demean_pair`).
+* ``"pyfixest"``: ``pyfixest.fepois``/``feols`` (any fixed-effect structure), with the MAP demeaner on
+  pyfixest's Rust backend by default. Timings of both: benchmarks/methods_gravity.py.
 
 The residual is `trade - trade_hat` on the response scale (the paper's "unexplained trade"), in the
 trade's units; the ratio residual is `resid / trade` where trade >= `min_trade`.
@@ -29,6 +32,7 @@ from scipy.special import gammaln
 from helpers.methods.results import Results, pyfixest_fields
 
 FE_STRUCTURES = ("exp_year+imp_year", "exp_year+imp_year+pair", "exp+imp+year")
+DENSE_STRUCTURES = ("exp_year+imp_year", "exp_year+imp_year+pair")
 RESIDUAL_DEFS = ("level", "ratio", "pearson", "log", "relative")
 COLLIN_TOL = 1e-9          # relative variance left after partialling out FE and earlier regressors
 IRLS_TOL = 1e-10           # relative change in deviance (pyfixest's default is 1e-8)
@@ -267,6 +271,185 @@ def ppml_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str],
                     mu, converged, it, nobs, n_fe)
 
 
+# ----------------------------------------------------------------------------------------------
+# exporter-year + importer-year + pair fixed effects
+# ----------------------------------------------------------------------------------------------
+PAIR_TOL = 1e-10         # relative residual of the pair-effect normal equations (pyfixest's fixef_tol is 1e-8)
+PAIR_MAXITER = 500
+
+
+class _TwoWay:
+    """The exact W-weighted projection on exporter-year + importer-year effects, as `_twoway_effects`, with
+    the per-year normal matrices inverted once for a given W: the pair-effect solver applies it many times."""
+
+    def __init__(self, W: np.ndarray):
+        T, n, _ = W.shape
+        self.W = W
+        r, c = W.sum(2), W.sum(1)
+        self.ca = c > 0
+        self.rinv = np.divide(1.0, r, out=np.zeros_like(r), where=r > 0)
+        M = -np.matmul(W.transpose(0, 2, 1) * self.rinv[:, None, :], W)
+        diag = np.arange(n)
+        M[:, diag, diag] += c
+        active = self.ca[:, :, None] & self.ca[:, None, :]
+        M += active / np.maximum(self.ca.sum(1), 1)[:, None, None]
+        M *= active                                           # importers without trade: b = 0
+        M[:, diag, diag] += ~self.ca
+        try:
+            self.Minv = np.linalg.inv(M)
+        except np.linalg.LinAlgError:
+            self.Minv = np.linalg.pinv(M)
+
+    def effects_of_sums(self, R: np.ndarray, C: np.ndarray):
+        """Effects a, b (K, T, n) from the row and column sums R, C (K, T, n) of W * V."""
+        Rr = (R * self.rinv[None]).transpose(1, 0, 2)         # (T, K, n)
+        rhs = (C.transpose(1, 0, 2) - np.matmul(Rr, self.W)) * self.ca[:, None, :]
+        b = np.matmul(rhs, self.Minv)                         # Minv is symmetric
+        a = Rr - np.matmul(b, self.W.transpose(0, 2, 1)) * self.rinv[:, None, :]
+        return a.transpose(1, 0, 2), b.transpose(1, 0, 2)
+
+    def cell_sums(self, c: np.ndarray):
+        """Row and column sums over each year of W_t * c for pair fields c (K, n, n): (K, T, n) each, as
+        matrix products batched over exporters (rows) and importers (columns)."""
+        if not hasattr(self, "_W_by_row"):
+            self._W_by_row = np.ascontiguousarray(self.W.transpose(1, 0, 2))    # (i, t, j)
+            self._W_by_col = np.ascontiguousarray(self.W.transpose(2, 0, 1))    # (j, t, i)
+            self._wsum = self.W.sum(0)
+        R = np.matmul(self._W_by_row, c.transpose(1, 2, 0))                     # (i, t, k)
+        C = np.matmul(self._W_by_col, c.transpose(2, 1, 0))                     # (j, t, k)
+        return R.transpose(2, 1, 0), C.transpose(2, 1, 0)
+
+    def spread(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """sum_t W_t * (a_t 1' + 1 b_t') as pair fields (K, n, n)."""
+        out = np.matmul(a.transpose(2, 0, 1), self._W_by_row).transpose(1, 0, 2)           # (k, i, j)
+        out += np.matmul(b.transpose(2, 0, 1), self._W_by_col).transpose(1, 2, 0)
+        return out
+
+    def pair_operator(self, c: np.ndarray) -> np.ndarray:
+        """sum_t W_t * (c - a_t 1' - 1 b_t'), (a, b) the year effects of c: the normal-equation operator of
+        the pair effects once the exporter-year and importer-year effects are partialled out (no (K, T, n, n)
+        temporary)."""
+        a, b = self.effects_of_sums(*self.cell_sums(c))
+        return c * self._wsum[None] - self.spread(a, b)
+
+
+def _demean_pair(V: np.ndarray, W: np.ndarray, c0: np.ndarray | None = None):
+    """V (K, T, n, n) minus its W-weighted projection on exporter-year + importer-year + pair effects.
+
+    The year effects are eliminated exactly (`_TwoWay`); the pair effects c solve the remaining normal
+    equations sum_t W (I - P_year)(V - c) = 0 by conjugate gradients (one per column, vectorised, with the
+    pair weights as a Jacobi preconditioner), started from c0 (the previous IRLS iteration's). Returns the
+    demeaned V and c. Only two arrays of V's size are made: W * V and the result."""
+    proj = _TwoWay(W)
+    K, T, n, _ = V.shape
+    WV = V * W[None]
+    RV, CV, SV = WV.sum(3), WV.sum(2), WV.sum(1)
+    del WV
+    proj.cell_sums(np.zeros((1, n, n)))                        # builds the transposed weights once
+    rhs = SV - proj.spread(*proj.effects_of_sums(RV, CV))      # sum_t W (I - P_year) V
+    pinv = np.divide(1.0, proj._wsum, out=np.zeros_like(proj._wsum), where=proj._wsum > 0)[None]
+    c = np.zeros((K, n, n)) if c0 is None else c0.copy()
+    r = rhs - proj.pair_operator(c) if c0 is not None else rhs.copy()
+    z = r * pinv
+    d = z.copy()
+    rz = np.einsum("kij,kij->k", r, z)
+    target = PAIR_TOL * np.sqrt(np.einsum("kij,kij->k", rhs, rhs)) + 1e-300
+    for _ in range(PAIR_MAXITER):
+        if np.all(np.sqrt(np.einsum("kij,kij->k", r, r)) <= target):
+            break
+        Ad = proj.pair_operator(d)
+        dAd = np.einsum("kij,kij->k", d, Ad)
+        alpha = np.divide(rz, dAd, out=np.zeros_like(rz), where=dAd > 0)
+        c += alpha[:, None, None] * d
+        r -= alpha[:, None, None] * Ad
+        z = r * pinv
+        rz_new = np.einsum("kij,kij->k", r, z)
+        beta = np.divide(rz_new, rz, out=np.zeros_like(rz), where=rz > 0)
+        d = z + beta[:, None, None] * d
+        rz = rz_new
+    else:
+        raise GravityError(f"Pair fixed effects: conjugate gradients did not converge in {PAIR_MAXITER} steps.")
+    Rc, Cc = proj.cell_sums(c)
+    a, b = proj.effects_of_sums(RV - Rc, CV - Cc)              # year effects of V - c
+    D = V - c[:, None]
+    D -= a[..., :, None]
+    D -= b[..., None, :]
+    return D, c
+
+
+def _estimable(Y: np.ndarray, mask: np.ndarray, pair: bool) -> np.ndarray:
+    """Cells kept as pyfixest's fepois keeps them: fixed-effect groups whose trade is all zero are dropped
+    (one pass on the data, its 'fe' separation check), then singleton groups, repeatedly."""
+    Y = np.where(mask, Y, 0.0)
+    keep = mask & (Y.sum(2, keepdims=True) > 0) & (Y.sum(1, keepdims=True) > 0)
+    if pair:
+        keep &= (Y.sum(0, keepdims=True) > 0)
+    while True:
+        single = (keep.sum(2, keepdims=True) == 1) | (keep.sum(1, keepdims=True) == 1)
+        if pair:
+            single = single | (keep.sum(0, keepdims=True) == 1)
+        if not (keep & single).any():
+            return keep
+        keep = keep & ~single
+
+
+def ppml_dense_pair(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str],
+                    vcov: str = "pair") -> DenseFit:
+    """PPML with exporter-year, importer-year and pair FE on (T, n, n) arrays, by IRLS; each step demeans
+    [z, X] with `_demean_pair` (exact year effects, conjugate gradients for the pair effects, warm-started).
+    Regressors constant within pairs are dropped as collinear. Standard errors with pyfixest's small-sample
+    factors (pair effects nested in pair clusters are not counted)."""
+    if vcov not in ("pair", "hetero"):
+        raise ValueError(f"vcov must be 'pair' or 'hetero' for the dense engine; got {vcov!r}.")
+    mask = _estimable(Y, mask, pair=True)
+    if mask.sum() == 0:
+        raise GravityError("No observations left after dropping all-zero and singleton fixed-effect groups.")
+    Y = np.where(mask, Y, 0.0)
+    m = mask.astype(float)
+    logY = np.log(Y, out=np.zeros_like(Y), where=Y > 0)
+    ysum = Y.sum()
+    mu = (Y + Y[mask].mean()) / 2 * m
+    eta = np.log(mu, out=np.zeros_like(mu), where=mask)
+    keep = list(range(X.shape[0]))
+    V = np.zeros((1 + X.shape[0], *Y.shape))
+    V[1:] = X
+    V[:, ~mask] = 0.0
+    c = None
+    dev_old, converged = np.inf, False
+    for it in range(1, IRLS_MAXITER + 1):
+        np.divide(Y - mu, mu, out=V[0], where=mask)
+        V[0] += eta
+        D, c = _demean_pair(V, mu, c)
+        if it == 1:
+            k_local = _drop_collinear(_gram(D[1:], mu), _weighted_variance(V[1:], mu))
+            keep = [keep[q] for q in k_local]
+            if len(k_local) < X.shape[0]:
+                sel = [0] + [1 + q for q in k_local]
+                V, D, c = V[sel], D[sel], c[sel]
+        G = _gram(D, mu)
+        beta = np.linalg.solve(G[1:, 1:], G[1:, 0])
+        eta = (V[0] - D[0] + np.tensordot(beta, D[1:], axes=1)) * m     # z minus the working residual
+        mu = np.exp(np.clip(eta, -700, 700)) * m
+        dev = 2 * (np.vdot(Y, logY - eta) - ysum + mu.sum())
+        if not np.isfinite(dev):
+            raise GravityError("PPML diverged (non-finite deviance); check for perfectly separated cells.")
+        if abs(dev - dev_old) / (0.1 + abs(dev)) < IRLS_TOL:
+            converged = True
+            break
+        dev_old = dev
+    if not converged:
+        raise GravityError(f"PPML did not converge in {IRLS_MAXITER} IRLS iterations.")
+    Xd, _ = _demean_pair(V[1:], mu, c[1:])
+    nobs = int(mask.sum())
+    n_year = int(mask.any(2).sum() + mask.any(1).sum())
+    n_pair = int(mask.any(0).sum())
+    # pyfixest: K = k + all levels - (number of FE - 1); pair levels nested in pair clusters leave K (one is kept)
+    k_dof = len(keep) + (n_year - 1 if vcov == "pair" else n_year + n_pair - 2)
+    Vc = _sandwich(Xd, (Y - mu) * m, np.linalg.inv(_gram(Xd, mu)), mask, nobs, k_dof, vcov)
+    return DenseFit(beta, Vc, [names[q] for q in keep], [names[q] for q in range(len(names)) if q not in keep],
+                    mu, converged, it, nobs, n_year + n_pair - 2)   # levels - (FE - 1), as the pyfixest branch
+
+
 def ols_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str], vcov: str = "pair") -> DenseFit:
     """OLS of Y on X with exporter-year and importer-year FE on (T, n, n) arrays (exact demeaning)."""
     m = mask.astype(float)
@@ -382,7 +565,8 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
              min_trade: float = 0.001, demeaner: str = "rust") -> RegressionResult:
     """PPML gravity with fixed effects; returns the result with `data` = df plus yhat and residuals.
 
-    `engine="auto"` uses the dense engine for exporter-year + importer-year FE and pyfixest otherwise."""
+    `engine="auto"` uses the dense engine for exporter-year + importer-year FE (with or without pair FE)
+    and pyfixest otherwise."""
     x = list(x)
     x_all = list(x)
     missing = [c for c in [y, "exporter", "importer", "year", *x] if c not in df.columns]
@@ -393,16 +577,17 @@ def fit_ppml(df: pd.DataFrame, x: list[str] | tuple[str, ...], y: str = "trade",
     if (df[y] < 0).any():
         raise GravityError("fit_ppml: negative trade values.")
     if engine == "auto":
-        engine = "dense" if fe_structure == "exp_year+imp_year" else "pyfixest"
+        engine = "dense" if fe_structure in DENSE_STRUCTURES else "pyfixest"
     data = df.copy(deep=False)        # new columns only: the caller's frame is left as it was
     if engine == "dense":
-        if fe_structure != "exp_year+imp_year":
-            raise ValueError("The dense engine supports only fe_structure='exp_year+imp_year'; use engine='pyfixest'.")
+        if fe_structure not in DENSE_STRUCTURES:
+            raise ValueError(f"The dense engine supports fe_structure in {DENSE_STRUCTURES}; use engine='pyfixest'.")
         panel = DensePanel.from_frame(data)
         Y = panel.array(data[y].to_numpy())
         X = panel.stack(data, x)
+        solver = ppml_dense if fe_structure == "exp_year+imp_year" else ppml_dense_pair
         with single_threaded_blas():
-            fit = ppml_dense(Y, X, panel.mask, x, vcov=vcov)
+            fit = solver(Y, X, panel.mask, x, vcov=vcov)
         data["yhat"] = panel.take(fit.mu)
         fields = {"params": pd.Series(fit.params, index=fit.names), "cov": _dense_cov(fit), "nobs": fit.nobs,
                   "converged": fit.converged}
