@@ -112,3 +112,17 @@ def test_the_key_lives_outside_the_cache_folder_with_private_mode(counter, tmp_p
     monkeypatch.setenv("BOOK_CACHE_KEY_FILE", str(tmp_path / "results" / "cache.key"))
     with pytest.warns(cache.ResultCacheWarning, match="inside the cache folder"):
         assert cache.cached("t", 2, lambda: 5) == 5
+
+
+def test_notes_from_another_data_environment_are_not_carried_over(counter, monkeypatch):
+    """A test's temporary mirror left a "missing" note in the process: later entries do not inherit it, unless
+    their own computation made it."""
+    world = {"name": "tmp-mirror"}
+    cache.register_dependency_check("world", lambda ident, fp: fp == "pin", scope=lambda: world["name"])
+    cache.note_dependency("world", "key", "missing")           # noted in the temporary world
+    world["name"] = "real"
+    assert cache.cached("t", 1, lambda: 1) == 1
+    monkeypatch.setattr(cache, "_deps", {})
+    assert cache.cached("t", 1, lambda: 2) == 1                # served: the stale note was not recorded
+    assert cache.cached("t", 2, lambda: cache.note_dependency("world", "key", "missing") or 3) == 3
+    assert cache.cached("t", 2, lambda: 4) == 4                # its own note does not hold: recomputed

@@ -124,24 +124,39 @@ def code_fingerprint() -> str:
 
 # ---------------------------------------------------------------- recorded data dependencies
 
-_deps: dict[tuple[str, str], str] = {}          # (kind, ident) -> fingerprint, everything noted in this process
+_deps: dict[tuple[str, str], tuple[str, str]] = {}   # (kind, ident) -> (fingerprint, scope): all noted in this process
+_recording: list[dict[tuple[str, str], str]] = []    # one per compute() running now (nested cached() calls)
 _checks: dict[str, Callable[[str, str], bool]] = {}
+_scopes: dict[str, Callable[[], str]] = {}
 
 
 def note_dependency(kind: str, ident: str, fingerprint: str) -> None:
     """Record that this process read `ident` of `kind` ("data": a source key and its pin; "file": a path and its
     sha256). Entries computed afterwards are served only while it still holds."""
-    _deps[(kind, ident)] = fingerprint
+    scope = _scopes[kind]() if kind in _scopes else ""
+    _deps[(kind, ident)] = (fingerprint, scope)
+    for recording in _recording:
+        recording[(kind, ident)] = fingerprint
 
 
-def register_dependency_check(kind: str, check: Callable[[str, str], bool]) -> None:
+def register_dependency_check(kind: str, check: Callable[[str, str], bool],
+                              scope: Callable[[], str] | None = None) -> None:
     """`check(ident, fingerprint)` says whether a recorded dependency still holds (the data layer registers
-    "data"; an entry with a kind nobody registered is recomputed)."""
+    "data"; an entry with a kind nobody registered is recomputed). `scope()` names the environment a note was
+    made in (for data: the catalogue, mirror and cache folders); notes from another environment of the same
+    process (a test's temporary mirror) are not carried into entries unless compute() itself made them."""
     _checks[kind] = check
+    if scope is not None:
+        _scopes[kind] = scope
 
 
-def recorded_dependencies() -> list[list[str]]:
-    return [[kind, ident, fp] for (kind, ident), fp in _deps.items()]
+def recorded_dependencies(during: dict[tuple[str, str], str] | None = None) -> list[list[str]]:
+    """What an entry computed now depends on: every note made while its compute() ran (`during`), and every
+    earlier note of this process made in the current environment (memoised reads count too)."""
+    current = {kind: scope() for kind, scope in _scopes.items()}
+    found = {key: fp for key, (fp, scope) in _deps.items() if scope == current.get(key[0], "")}
+    found.update(during or {})
+    return [[kind, ident, fp] for (kind, ident), fp in found.items()]
 
 
 def _sha256_file(path: Path) -> str:
@@ -277,7 +292,10 @@ def _default(obj: Any) -> Any:
     if module.startswith("pandas") and hasattr(obj, "index"):
         import pandas as pd
 
-        content = pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes()
+        try:
+            content = pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes()
+        except (TypeError, ValueError):    # unhashable cells: a key that never matches beats a truncated repr
+            return {"unhashable": f"{os.getpid()}:{id(obj)}:{secrets.token_hex(8)}"}
         return {"pandas": hashlib.sha256(content).hexdigest(), "columns": [str(c) for c in getattr(obj, "columns", [])]}
     return str(obj)
 
@@ -476,8 +494,16 @@ def cached(namespace: str, inputs: Any, compute: Callable[[], Any], code: Iterab
     value = _load(path, key, secret)
     if value is not _MISS:
         return value
-    value = compute()
-    _store(path, key, namespace, value, recorded_dependencies() if track_data else [], secret)
+    during: dict[tuple[str, str], str] = {}
+    _recording.append(during)
+    try:
+        value = compute()
+    finally:
+        for index, recording in enumerate(_recording):      # by identity: another empty dict is not this one
+            if recording is during:
+                del _recording[index]
+                break
+    _store(path, key, namespace, value, recorded_dependencies(during) if track_data else [], secret)
     return value
 
 

@@ -278,7 +278,12 @@ def _still_holds(key: str, fingerprint: str) -> bool:
     return src.sha256 == fingerprint
 
 
-cache.register_dependency_check("data", _still_holds)
+def _environment() -> str:
+    """Which data world a resolution happened in: the catalogue, the mirror folders and the cache folder."""
+    return f"{paths.SOURCES}|{os.environ.get(MIRROR_ENV, '')}|{paths.cache_dir()}"
+
+
+cache.register_dependency_check("data", _still_holds, scope=_environment)
 
 __all__ = ["DataUnavailable", "DataUnreadable", "HashMismatch", "KeyStatus", "Location", "MirrorNotFound",
            "Resolved", "fetch", "inspect", "locate", "mirror_folders", "problem_message", "resolve",
