@@ -1,5 +1,6 @@
 """Eq. 3 / Eq. 4, Figure 6 and the convexity result (Appendix B.2)."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from helpers.chapters.hausmann_schetter_yildirim.model import criterion as cr
@@ -72,7 +73,6 @@ def test_bad_inputs_raise():
 
 
 def test_ranking_eq4_independent_of_lambda():
-    import pandas as pd
     rng = np.random.default_rng(0)
     n = 200
     df = pd.DataFrame({"imports": rng.lognormal(0, 2, n), "home": rng.lognormal(0, 2, n),
@@ -83,3 +83,12 @@ def test_ranking_eq4_independent_of_lambda():
     b = cr.product_criteria(scaled)
     np.testing.assert_array_equal(a["rank_eq4"], b["rank_eq4"])
     np.testing.assert_allclose(b["eq3"], 7 * a["eq3"], rtol=1e-12)
+
+
+def test_convexity_check_and_doubling_ratio():
+    """Appendix B.2 on the book's grid: cost increasing and convex; doubling the coalition share more than doubles
+    the cost, more so with the printed coefficient than with the derived 1/2."""
+    conv = cr.convexity_check()
+    assert conv["max_first_derivative"] < 0 and conv["max_second_derivative"] < 0
+    printed, half = cr.doubling_ratio(5.0, 0.2, 1.0), cr.doubling_ratio(5.0, 0.2, 0.5)
+    assert printed > half > 2

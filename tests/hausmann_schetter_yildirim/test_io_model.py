@@ -1,5 +1,6 @@
 """The IO model in changes: identities, an analytic case, numeraire, path independence, Jacobian, Eq. 6."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from helpers.chapters.hausmann_schetter_yildirim.model import criterion as cr
@@ -199,7 +200,6 @@ def test_model_matches_closed_form_and_criterion_first_order(theta):
 def test_member_specific_shocks_reproduce_combined_price_effect(scaling):
     """Footnote 23: member-specific Eq. 6 shocks, scaled so the combined Eq. 10 effect equals Eq. 11 with the
     combined banned shares."""
-    import pandas as pd
     rng = np.random.default_rng(11)
     G, groups, D = 300, ["A", "B", "C"], 3
     df = pd.DataFrame({"industry": rng.integers(0, D, G), "sigma": 1 + rng.lognormal(2, 0.4, G),

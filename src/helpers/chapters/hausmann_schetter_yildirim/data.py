@@ -36,8 +36,8 @@ GENERATED_PRODUCTS = (
     "Russian imports by HS6 product and partner group (Atlas 2019 in the paper)",
     "imputed Russian home sales (ITPD-E in the paper)", "HS6 trade elasticities (Fontagne et al. 2022 in the paper)",
     "EU and US export-restriction lists (Global Trade Alert in the paper)")
-GENERATED_WORLD = ("IO model: a generated world table of 18 groups x 16 industries (WIOD not available)",
-                   "the HS6 product universe, its industries and end-use classes")
+GENERATED_WORLD = "IO model: a generated world table of 18 groups x 16 industries (instead of WIOD)"
+GENERATED_UNIVERSE = "the HS6 product universe, its industries and end-use classes (instead of the concordances)"
 
 
 def choose_data(s) -> DataChoice:
@@ -53,9 +53,10 @@ def describe_data(s, page: str | None = None) -> DataStatement:
         return DataStatement(note="This page reads none of these files: Eq. 3, Eq. 4 and the derivatives of "
                                   "Appendix B.2 are evaluated on a grid.")
     if page == "io_calibration":
-        return DataStatement(real=(REAL_WORLD,) if real else (), generated=() if real else GENERATED_WORLD[:1])
+        return DataStatement(real=(REAL_WORLD,) if real else (), generated=() if real else (GENERATED_WORLD,))
     return DataStatement(real=(REAL_WORLD, *REAL_PRODUCT_FRAME) if real else (),
-                         generated=GENERATED_PRODUCTS + (() if real else GENERATED_WORLD))
+                         generated=GENERATED_PRODUCTS + (() if real else (GENERATED_WORLD, GENERATED_UNIVERSE)))
+
 
 # BEC rev. 4 (3-digit, zero-padded as in the concordance package) -> end-use class (spec section 2.3).
 BEC_CLASS = {
