@@ -1,24 +1,25 @@
-"""Zeng & Peterson chapter: real panel build, synthetic calibration and recovery, verdict rules, parameters."""
+"""Zeng & Peterson chapter: real panel build, synthetic calibration and recovery, verdict rules, parameters and the
+chapter contract."""
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import data
-from helpers.chapters import zeng_peterson as zp
-from helpers.data import zeng_peterson as zd
-from helpers.params import ParameterError, validate
-from helpers.synth import zeng_peterson as zs
+from helpers.chapters.zeng_peterson import PARAMETERS, chapter, claims, pipeline
+from helpers.chapters.zeng_peterson import data as zd
+from helpers.chapters.zeng_peterson import synth as zs
+from helpers.chapters.zeng_peterson.settings import PAPER_EXCLUDED_TYPES
+from helpers.methods.results import Results
+from helpers.params import ParameterError, problems
 
 needs_mirror = pytest.mark.skipif(not data.mirror_folders(), reason="no BOOK_DATA_MIRROR folder (../shared/data/mirror)")
 
 
 @pytest.fixture(scope="module")
 def panel():
-    return zp.analysis_panel(zp.defaults(quick=True))
+    return pipeline.analysis_panel(chapter.settings(quick=True))
 
 
 def test_regime_tables_are_consistent():
@@ -32,7 +33,7 @@ def test_regime_tables_are_consistent():
 
 @needs_mirror
 def test_real_covariates_are_sane():
-    cov = zp._covariates("sample_max_each", "def_off_neu", zd.PAPER_EXCLUDED_TYPES, 1997, 2015)
+    cov = zd.covariates("sample_max_each", "def_off_neu", PAPER_EXCLUDED_TYPES, 1997, 2015)
     assert zd.US_CCODE not in set(cov.exporter) | set(cov.importer)
     assert (cov.exporter != cov.importer).all()
     assert cov[["us_prox", "dyad_prox"]].stack().between(0, 1).all()
@@ -50,21 +51,20 @@ def test_real_covariates_are_sane():
 
 @needs_mirror
 def test_synthetic_panel_calibration(panel):
-    full = zp.analysis_panel(zp.defaults())
+    full = pipeline.analysis_panel(chapter.settings())
     assert abs(len(full) / zs.TARGET_LEVEL_ROWS - 1) < 0.005
     assert abs(full.in_diff_sample.sum() / zs.TARGET_DIFF_ROWS - 1) < 0.01
     assert abs((full.log_cdu == 0).mean() - zs.TARGET_ZERO_SHARE) < 0.005
     assert full.groupby("ally").log_cdu.mean().diff().iloc[-1] > 0
     assert full[["export_controls", "exp_int", "imp_int"]].stack().between(0, 1).all()
-    again = zs.make_panel(zp._covariates("sample_max_each", "def_off_neu", zd.PAPER_EXCLUDED_TYPES, 1997, 2015),
+    again = zs.make_panel(zd.covariates("sample_max_each", "def_off_neu", PAPER_EXCLUDED_TYPES, 1997, 2015),
                           seed=20240101)
     pd.testing.assert_series_equal(again.d_log_cdu, full.d_log_cdu)
 
 
 @needs_mirror
 def test_gls_recovers_generator_truth(panel):
-    p = zp.defaults(quick=True, models=["M3"])
-    r = zp.fit_models(panel, p)["M3"]
+    r = pipeline.fit_models(panel, chapter.settings(quick=True, models=["M3"]))["M3"]
     truth = zs.true_coefficients("M3")
     z = np.array([(r.params[t] - truth[t]) / r.bse[t] for t in truth if t != "const"])
     assert np.mean(np.abs(z) < 2) >= 0.85  # ~95 % expected; allow sampling noise in a 15 % sample
@@ -72,24 +72,52 @@ def test_gls_recovers_generator_truth(panel):
 
 
 def test_paper_verdicts_follow_the_rules():
-    v = zp.paper_verdicts("M3")
+    v = claims.paper_verdicts("M3")
     assert list(v.index) == ["H1", "H2", "H3", "H4", "H5", "H6"]
     assert (v.verdict == "supported").all()  # the paper's own conclusions
-    fake = SimpleNamespace(params=pd.Series({"ally": -0.01, "sanction:ally": 0.0}),
-                           pvalues=pd.Series({"ally": 0.001, "sanction:ally": 0.9}),
-                           cov_params=lambda: pd.DataFrame(np.eye(2) * 1e-6, index=["ally", "sanction:ally"],
-                                                           columns=["ally", "sanction:ally"]))
-    assert zp.hypothesis_verdicts(fake).loc["H1", "main part holds"] == False  # noqa: E712
+    terms = ["ally", "sanction:ally"]
+    negative_ally = Results(params=pd.Series([-0.01, 0.0], index=terms),
+                            cov=pd.DataFrame(np.eye(2) * 1e-6, index=terms, columns=terms), nobs=100)
+    assert claims.hypothesis_verdicts(negative_ally).loc["H1", "main part holds"] == False  # noqa: E712
+
+
+@needs_mirror
+def test_settings_carry_the_defaults():
+    s = chapter.settings()
+    assert dict(s) == dict(data_source="auto", cdu_file="", country_chart_file="", quick=False, seed=20240101,
+                           year_start=1997, year_end=2015, dv_mode="latent", truth_model="M3", arma_p=1, arma_q=1,
+                           reml=True, correlation_index="time", prox_normalisation="sample_max_each",
+                           ally_coding="def_off_neu", sanction_exclude_types=list(PAPER_EXCLUDED_TYPES),
+                           edge_transform="inv_log1p", models=["M1", "M2", "M3"], n_sims=1000, dyad_share=0.3)
+    assert set(s) == set(PARAMETERS) and s.data.is_real  # the covariates are real in every mode
 
 
 def test_parameters_validate_with_clear_errors():
-    ok = validate({**zp.BASELINE}, zp.PARAMETERS)
-    assert ok.arma_p == 1
+    assert not problems(chapter.defaults, PARAMETERS, strict=True) and chapter.defaults["arma_p"] == 1
     with pytest.raises(ParameterError) as err:
-        validate({**zp.BASELINE, "correlation_index": "lag", "dv_mode": "x"}, zp.PARAMETERS)
+        chapter.settings(correlation_index="lag", dv_mode="x")
     assert "correlation_index" in str(err.value) and "dv_mode" in str(err.value)
     with pytest.raises(ValueError, match="truth_model"):
         zs.true_coefficients("M9")
+
+
+def test_open_refuses_a_misspelt_injected_parameter():
+    # papermill's injected cell, as the kernel's input history holds it: `-p data_sorce synthetic`
+    namespace = {"In": ["", '# Parameters\ndata_sorce = "synthetic"\n'], "data_sorce": "synthetic"}
+    with pytest.raises(ParameterError, match="data_sorce"):
+        chapter.open(namespace)
+
+
+@needs_mirror
+def test_each_page_states_what_is_real(monkeypatch):
+    monkeypatch.delenv("ZENG_PETERSON_CDU_FILE", raising=False)
+    monkeypatch.delenv("ZENG_PETERSON_COUNTRY_CHART_FILE", raising=False)
+    s = chapter.settings()
+    default = chapter.describe_data(s, None)
+    assert default.kind == "mixed" and any("outcome" in c for c in default.generated)
+    assert any("export controls" in c for c in default.generated) and any("sanction" in c for c in default.real)
+    extension = chapter.describe_data(s, zd.EXTENSION_PAGE)
+    assert extension.kind == "real" and any("COW" in c for c in extension.real)
 
 
 def test_optional_loaders_fail_clearly(tmp_path):

@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 
 from helpers import data, paths
-from helpers.chapters import zeng_peterson as zp
+from helpers.chapters.zeng_peterson import chapter, claims, pipeline, tables
+from helpers.chapters.zeng_peterson import data as zd
 from helpers.data import DataUnavailable
-from helpers.data import zeng_peterson as zd
 from helpers.methods.networks import integration
-from helpers.report import scorecard
 
 pytestmark = pytest.mark.skipif(not data.mirror_folders(), reason="no BOOK_DATA_MIRROR folder (../shared/data/mirror)")
 
@@ -62,13 +61,18 @@ def files(tmp_path, monkeypatch):
 
 
 def _p(**kw):
-    return zp.defaults(year_start=2010, year_end=2012, models=["M1", "M2"], **kw)
+    return chapter.settings(year_start=2010, year_end=2012, models=["M1", "M2"], **kw)
+
+
+def _result(panel, fits) -> pipeline.Result:
+    """A run's result on a constructed panel (the extension left empty)."""
+    return pipeline.Result(panel=panel, fits=fits, extension=pipeline.Extension(panel=panel.iloc[:0], fits={}))
 
 
 def test_real_outcome_export_controls_and_integration_come_from_the_files(files):
     cdu_path, chart_path, cdu, chart = files
     p = _p(data_source="real", cdu_file=str(cdu_path), country_chart_file=str(chart_path))
-    panel = zp.analysis_panel(p)
+    panel = pipeline.analysis_panel(p)
     assert panel.attrs["outcome"] == "real" and panel.attrs["export_controls"] == "real"
     assert panel.year.min() == 2010 and panel.year.max() == 2012
     assert set(panel.exp_iso3) <= set(COUNTRIES) and "USA" not in set(panel.imp_iso3)
@@ -103,77 +107,77 @@ def test_real_outcome_export_controls_and_integration_come_from_the_files(files)
     np.testing.assert_allclose(panel.imp_int, inn.reindex(pd.MultiIndex.from_arrays([panel.imp_iso3, panel.year])))
 
     # the same downstream code: Table 1, Table 2, Figure 2, hypotheses, scorecard on published values
-    results = zp.fit_models(panel, p)
+    results = pipeline.fit_models(panel, p)
     assert set(results) == {"M1", "M2"}
     r = results["M2"]
     assert "export_controls" in r.params.index and "sanction:export_controls" in r.params.index
     assert r.nobs == int(panel.in_diff_sample.sum()) and np.isfinite(r.bse).all()
-    assert not zp.table1(panel).isna().loc["log CDU export", ["Non-ally", "Ally"]].any()
-    assert set(zp.hypothesis_verdicts(r).index) == {f"H{k}" for k in range(1, 7)}
-    assert len(zp.figure2_effects(results, panel, zp.defaults(n_sims=50))) > 0
-    card = scorecard.Scorecard("zeng_peterson", data_source=zp.outcome_kind(panel))
-    zp.record_scorecard(card, p, panel, results=results, cow={})
-    frame = card.frame()
+    assert not tables.table1(panel).isna().loc["log CDU export", ["Non-ally", "Ally"]].any()
+    assert set(claims.hypothesis_verdicts(r).index) == {f"H{k}" for k in range(1, 7)}
+    result = _result(panel, results)
+    assert len(pipeline.figure2_effects(result, p.replace(n_sims=50))) > 0
+    frame = claims.scorecard(p, result).frame()
     t2 = frame[frame.table == "Table 2"]
     assert "recovery" not in set(frame.rule) and {"sign_sig", "tolerance"} <= set(t2.rule)
     assert "log CDU export" in set(frame.row) and "US export controls" in set(frame.row)
     assert set(frame.data_source) == {"real"}
 
-    cols = zp.data_columns(p)
-    assert cols["synthetic"] == []
-    assert any("outcome" in c for c in cols["real"]) and any("export controls" in c for c in cols["real"])
-    assert any("integration" in c for c in cols["real"]) and cdu_path.name in cols["note"]
+    statement = zd.describe_data(p)
+    assert statement.generated == () and statement.kind == "real"
+    assert any("outcome" in c for c in statement.real) and any("export controls" in c for c in statement.real)
+    assert any("integration" in c for c in statement.real) and cdu_path.name in statement.note
 
 
 def test_relative_paths_and_environment_variables(files, monkeypatch):
     cdu_path, chart_path, *_ = files
     monkeypatch.setattr(paths, "ROOT", cdu_path.parent)
-    f = zp.user_files(_p(data_source="real", cdu_file="cdu.csv", country_chart_file="chart.csv"))
+    f = zd.user_files(_p(data_source="real", cdu_file="cdu.csv", country_chart_file="chart.csv"))
     assert f.cdu == cdu_path and f.chart == chart_path and len(f.cdu_sha256) == 64
     monkeypatch.setenv("ZENG_PETERSON_CDU_FILE", str(cdu_path))
-    f = zp.user_files(_p(data_source="auto"))
+    f = zd.user_files(_p(data_source="auto"))
     assert f.cdu == cdu_path and f.chart is None
-    assert zp.user_files(_p(data_source="synthetic", cdu_file=str(cdu_path))).signature() == {}
+    assert zd.user_files(_p(data_source="synthetic", cdu_file=str(cdu_path))).signature() == {}
 
 
 def test_real_without_files_raises_one_clear_error(monkeypatch):
     monkeypatch.delenv("ZENG_PETERSON_CDU_FILE", raising=False)
     monkeypatch.delenv("ZENG_PETERSON_COUNTRY_CHART_FILE", raising=False)
     with pytest.raises(DataUnavailable) as err:
-        zp.analysis_panel(_p(data_source="real"))
+        pipeline.analysis_panel(_p(data_source="real"))
     msg = str(err.value)
     for needed in ("cdu_file", "country_chart_file", "ZENG_PETERSON_CDU_FILE", "exporter_iso3", "value_musd", "CB1"):
         assert needed in msg
-    assert zp.choose(_p(data_source="real"), with_user_files=False).is_real  # the COW extension page
+    real = _p(data_source="real")
+    assert real.data.is_real and zd.describe_data(real, zd.EXTENSION_PAGE).kind == "real"  # the COW extension page
     with pytest.raises(DataUnavailable, match="cdu_file = 'nope.csv'.*no such file"):
-        zp.choose(_p(data_source="auto", cdu_file="nope.csv"))
+        chapter.open({"data_source": "auto", "cdu_file": "nope.csv"})  # a notebook's opening call
 
 
 def test_auto_without_files_keeps_the_generated_outcome(monkeypatch):
     monkeypatch.delenv("ZENG_PETERSON_CDU_FILE", raising=False)
     monkeypatch.delenv("ZENG_PETERSON_COUNTRY_CHART_FILE", raising=False)
     p = _p(data_source="auto", quick=True)
-    panel = zp.analysis_panel(p)
+    panel = pipeline.analysis_panel(p)
     assert panel.attrs["outcome"] == "synthetic" and panel.attrs["export_controls"] == "synthetic"
     assert "log_cdu_latent" in panel.columns  # the generator's
-    cols = zp.data_columns(p)
-    assert any("outcome" in c for c in cols["synthetic"]) and not any("cdu_file" in c for c in cols["real"])
+    statement = zd.describe_data(p)
+    assert any("outcome" in c for c in statement.generated) and not any("cdu_file" in c for c in statement.real)
 
 
 def test_only_one_file(files):
     cdu_path, chart_path, _, chart = files
     # CDU file only: real outcome; the generated export-control index is left out of the models
     p = _p(data_source="auto", cdu_file=str(cdu_path))
-    panel = zp.analysis_panel(p)
+    panel = pipeline.analysis_panel(p)
     assert panel.attrs["outcome"] == "real" and panel.attrs["export_controls"] == "synthetic"
-    r = zp.fit_models(panel, p)["M2"]
+    r = pipeline.fit_models(panel, p)["M2"]
     assert not any("export_controls" in t for t in r.params.index)
-    assert "H2" not in zp.hypothesis_verdicts(r).index
-    cols = zp.data_columns(p)
-    assert len(cols["synthetic"]) == 1 and "left out of the models" in cols["synthetic"][0]
+    assert "H2" not in claims.hypothesis_verdicts(r).index
+    generated = zd.describe_data(p).generated
+    assert len(generated) == 1 and "left out of the models" in generated[0]
     # Country Chart only: the generator runs with the real index
     p = _p(data_source="auto", country_chart_file=str(chart_path), quick=True)
-    panel = zp.analysis_panel(p)
+    panel = pipeline.analysis_panel(p)
     assert panel.attrs["outcome"] == "synthetic" and panel.attrs["export_controls"] == "real"
     real_ec = zd.load_country_chart(chart_path).set_index(["iso3", "year"]).export_controls
     np.testing.assert_allclose(panel.export_controls,

@@ -1,28 +1,49 @@
-"""Zeng & Peterson: the real directed dyad-year covariate panel, hand-coded regime tables, optional loaders.
+"""Zeng & Peterson's data: the real directed dyad-year covariates, the user's non-public files, and what each
+page runs on.
 
 Real (from the mirror, via ``helpers.data.load``): UNGA ideal points (exporter-US and dyadic proximity),
 ATOP v5.1 (exporter US ally), EUSANCT case level (US-imposed sanctions on the importer, type filter),
 CEPII GeoDist ``distw`` (log distance), V-Dem v14 ``v2x_libdem``, GDP (Anders, Fariss & Markowitz
-simulated GDP in peacesciencer, 2011 USD, shifted to thousands of USD). Hand-coded here: membership years
-of the four multilateral export-control regimes (MECR).
+simulated GDP in peacesciencer, 2011 USD, shifted to thousands of USD), COW dyadic trade (the extension).
+Hand-coded here: membership years of the four multilateral export-control regimes (MECR).
 
-Not in the mirror: the controlled dual-use trade flows (Atlas HS6 filtered by the EU dual-use list) and the
-historical US Commerce Country Chart. :func:`load_cdu_trade` and :func:`load_country_chart` read them if a
-user has them (the chapter's ``cdu_file`` / ``country_chart_file`` parameters, see
-:mod:`helpers.chapters.zeng_peterson`); :func:`cdu_dyad_years` turns the flows into the outcome and
-:func:`cdu_integration` into the network integration measures. Without them
-:mod:`helpers.synth.zeng_peterson` generates the outcome, the export-control index and the integration
-measures on this real covariate panel.
+Not in the mirror: the controlled dual-use (CDU) trade flows (Atlas HS6 filtered by the EU dual-use list) and
+the historical US Commerce Country Chart. A user who has them names them with the parameters ``cdu_file`` and
+``country_chart_file`` (or the environment variables ``ZENG_PETERSON_CDU_FILE`` and
+``ZENG_PETERSON_COUNTRY_CHART_FILE``, which let ``make book`` use them; a parameter wins over the variable;
+relative paths resolve against the repository root). ``data_source``:
+
+* ``"auto"``: the files that are given are used, the generator supplies the rest (stated on every page);
+* ``"real"``: both files are required; a missing one raises :class:`DataUnavailable` naming the parameter;
+* ``"synthetic"``: the generator for outcome, export controls and integration, files ignored.
+
+The covariates are real in every mode. With the CDU file the outcome, its change, the sample of dyad-years and
+the integration measures are real (:func:`real_cdu_panel`); with the Country Chart the export-control index is
+real. CDU file without a chart: the export-control index would be generated noise next to a real outcome, so
+the models leave it out (H2 not testable) and Table 1 shows it as synthetic. Chart without the CDU file: the
+generator (:mod:`.synth`) runs with the real index in its outcome equation (a method check with one more real
+regressor).
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
+import html
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.data import eusanct, load
+from helpers import paths
+from helpers.chapter import DataStatement
+from helpers.chapters.zeng_peterson import synth
+from helpers.chapters.zeng_peterson.settings import PAPER_EXCLUDED_TYPES
+from helpers.data import DataChoice, DataUnavailable, choose_source, eusanct, load
+from helpers.data.store import sha256_of
+from helpers.methods.networks import integration
 
 US_CCODE = 2
 KEYS = {
@@ -34,11 +55,6 @@ KEYS = {
     "gdp": "peacesciencer_cow_sdp_gdp",
     "trade": "peacesciencer_cow_trade_ndy",
 }
-
-# EUSANCT imposition types (codebook numbering as we read it): the paper drops US sanctions that consist
-# solely of import restriction (3), termination of foreign aid (7, 7a, 7b), travel ban (8), suspension of an
-# economic agreement (9), diplomatic sanctions (12) and exclusion from international organisations (13).
-PAPER_EXCLUDED_TYPES = ("3", "7", "7a", "7b", "8", "9", "12", "13")
 
 # ---------------------------------------------------------------------------------------------------------
 # Multilateral export control regimes: first year of participation (ISO3). Sources: the regimes' own
@@ -291,8 +307,6 @@ def cdu_integration(cdu: pd.DataFrame, transform: str = "inv_log1p") -> pd.DataF
     the maximum (0-1). Every country in the file is a node (the US included); a country with no positive flow
     in a year has integration 0 that year.
     """
-    from helpers.methods.networks import integration
-
     edges = cdu.rename(columns={"exporter_iso3": "exporter", "importer_iso3": "importer", "value_musd": "flow"})
     category = "category" if "category" in edges.columns else None
     out = integration(edges, "out", category=category, transform=transform).rename(columns={"node": "iso3", "closeness": "exp_int"})
@@ -327,3 +341,202 @@ def load_country_chart(path: str | Path) -> pd.DataFrame:
     top = d.groupby("year").x_count.transform("max")
     d["export_controls"] = np.where(top > 0, d.x_count / top.where(top > 0, 1), 0.0)
     return d[["iso3", "year", "x_count", "export_controls"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which of the user's files a run uses
+# ---------------------------------------------------------------------------------------------------------
+FILE_PARAMETERS = {"cdu_file": ("ZENG_PETERSON_CDU_FILE", "the controlled dual-use trade flows", CDU_LAYOUT),
+                   "country_chart_file": ("ZENG_PETERSON_COUNTRY_CHART_FILE", "the historical US Commerce Country Chart",
+                                          CHART_LAYOUT)}
+
+
+@functools.lru_cache(maxsize=16)
+def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
+    """The store's sha256, once per version of a file (every page and cache key asks for it)."""
+    return sha256_of(Path(path))
+
+
+@dataclass(frozen=True)
+class UserFiles:
+    """The user's non-public files this run uses (None = generated), with their sha256."""
+
+    cdu: Path | None = None
+    chart: Path | None = None
+    cdu_sha256: str = ""
+    chart_sha256: str = ""
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def outcome_real(self) -> bool:
+        return self.cdu is not None
+
+    @property
+    def export_controls_real(self) -> bool:
+        return self.chart is not None
+
+    def signature(self) -> dict:
+        """Paths and sha256 of the files used (part of every cache key that depends on them)."""
+        out = {}
+        if self.cdu:
+            out.update(cdu_file=str(self.cdu), cdu_sha256=self.cdu_sha256)
+        if self.chart:
+            out.update(country_chart_file=str(self.chart), country_chart_sha256=self.chart_sha256)
+        return out
+
+
+def _given(settings, name: str) -> tuple[str, str]:
+    """(value, where it came from) of a file parameter; the parameter wins over its environment variable."""
+    value = str(settings[name] or "").strip()
+    if value:
+        return value, f"parameter {name}"
+    env = FILE_PARAMETERS[name][0]
+    value = os.environ.get(env, "").strip()
+    return value, (f"environment variable {env}" if value else "")
+
+
+def resolve_user_file(value: str) -> Path:
+    """A user-given path; relative paths resolve against the repository root."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def user_files(settings) -> UserFiles:
+    """Which of the two non-public files this run uses, following ``settings.data_source`` (see the module doc).
+
+    A path that is given but does not exist is an error in every mode except "synthetic" (no silent fallback
+    on a typo); "real" without a file raises one message naming each missing parameter and its layout."""
+    given = {name: _given(settings, name) for name in FILE_PARAMETERS}
+    if settings.data_source == "synthetic":
+        return UserFiles(ignored=tuple(f"{name} ({where})" for name, (v, where) in given.items() if v))
+    found, problems = {}, []
+    for name, (value, where) in given.items():
+        env, what, layout = FILE_PARAMETERS[name]
+        if not value:
+            if settings.data_source == "real":
+                problems.append(f"data_source='real' needs {what}, which is not in the offline mirror: set the "
+                                f"parameter {name} (or the environment variable {env}) to a {layout}.")
+            continue
+        path = resolve_user_file(value)
+        if not path.is_file():
+            problems.append(f"{name} = {value!r} ({where}): no such file ({path}). Expected {what}: a {layout}.")
+            continue
+        st = path.stat()
+        found[name] = (path, _file_sha256(str(path), st.st_mtime_ns, st.st_size))
+    if problems:
+        raise DataUnavailable(" ".join(problems))
+    cdu, chart = found.get("cdu_file"), found.get("country_chart_file")
+    return UserFiles(cdu=cdu[0] if cdu else None, chart=chart[0] if chart else None,
+                     cdu_sha256=cdu[1] if cdu else "", chart_sha256=chart[1] if chart else "")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Panels built from the files
+# ---------------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4)
+def covariates(prox_normalisation: str, ally_coding: str, exclude: tuple[str, ...], year_start: int,
+               year_end: int) -> pd.DataFrame:
+    """The real covariate panel from the year before ``year_start`` (so the first year has a change) to
+    ``year_end``; built once per process for each set of arguments (shared, so do not modify it)."""
+    return build_covariates((year_start - 1, year_end), prox_normalisation, ally_coding, exclude)
+
+
+def chart_by_importer(files: UserFiles, cov: pd.DataFrame) -> pd.DataFrame:
+    """The user's Country Chart index as importer (COW code), year, export_controls."""
+    chart = load_country_chart(files.chart).rename(columns={"iso3": "imp_iso3"})
+    codes = cov[["imp_iso3", "importer"]].drop_duplicates()
+    return chart.merge(codes, on="imp_iso3")[["importer", "year", "export_controls"]]
+
+
+def real_cdu_panel(cov: pd.DataFrame, files: UserFiles, years: tuple[int, int], seed: int = 20240101,
+                   edge_transform: str = "inv_log1p") -> pd.DataFrame:
+    """The analysis panel on the user's CDU trade file (and Country Chart, if given).
+
+    Rows: the file's dyad-years in ``years`` that have the real covariates (countries without ideal points,
+    V-Dem or GDP drop out, and the US). ``log_cdu`` = log(1 + value_musd); ``d_log_cdu`` = its change from the
+    file's previous year of the dyad (``in_diff_sample`` where it exists); ``exp_int`` / ``imp_int`` =
+    closeness in the file's CDU networks (every country in the file is a node); ``export_controls`` = the
+    Country Chart index (importer-years missing from the chart are dropped) or, without a chart, the generator's
+    (left out of the models; see ``pipeline.fit_models``). ``attrs`` records what is real and the rows dropped."""
+    cdu = load_cdu_trade(files.cdu)
+    dy = cdu_dyad_years(cdu).rename(columns={"exporter_iso3": "exp_iso3", "importer_iso3": "imp_iso3"})
+    in_years = dy.year.between(*years)
+    integ = cdu_integration(cdu[cdu.year.between(*years)], transform=edge_transform)
+    panel = cov[cov.year.between(*years)].merge(dy, on=["exp_iso3", "imp_iso3", "year"])
+    if panel.empty:
+        raise ValueError(f"No dyad-year of {files.cdu.name} in {years[0]}-{years[1]} matches the covariate panel "
+                         "(ISO3 codes of countries with ideal points, V-Dem and GDP; the US is excluded).")
+    panel = (panel.merge(integ[["iso3", "year", "exp_int"]].rename(columns={"iso3": "exp_iso3"}), on=["exp_iso3", "year"], how="left")
+             .merge(integ[["iso3", "year", "imp_int"]].rename(columns={"iso3": "imp_iso3"}), on=["imp_iso3", "year"], how="left")
+             .fillna({"exp_int": 0.0, "imp_int": 0.0}))
+    n_cov = len(panel)
+    if files.export_controls_real:
+        panel = panel.merge(chart_by_importer(files, cov), on=["importer", "year"])
+        if panel.empty:
+            raise ValueError(f"No importer-year of the panel is in {files.chart.name} (ISO3 codes, years {years[0]}-{years[1]}).")
+    else:
+        ec = synth.synthetic_country_measures(cov, np.random.default_rng(seed))[["ccode", "year", "export_controls"]]
+        panel = panel.merge(ec.rename(columns={"ccode": "importer"}), on=["importer", "year"], how="left")
+    panel = panel.sort_values(["exporter", "importer", "year"], ignore_index=True)
+    panel["dyad"] = pd.factorize(panel.exporter.astype(np.int64) * 1000 + panel.importer)[0]
+    panel["in_diff_sample"] = panel.d_log_cdu.notna()
+    panel.attrs.update(outcome="real", export_controls="real" if files.export_controls_real else "synthetic",
+                       rows_in_file=int(in_years.sum()), rows_without_covariates=int(in_years.sum() - n_cov),
+                       rows_without_chart=int(n_cov - len(panel)), **files.signature())
+    return panel
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The chapter contract: which data a run uses, and what each page says about it
+# ---------------------------------------------------------------------------------------------------------
+REAL_COLUMNS = ("importer US sanction (EUSANCT)", "exporter US ally (ATOP 5.1)",
+                "exporter US proximity, dyadic proximity (UNGA ideal points, Jun 2024)",
+                "exporter/importer log GDP (Anders, Fariss & Markowitz via peacesciencer)",
+                "exporter/importer MECR (hand-coded regime membership)",
+                "exporter/importer liberal democracy (V-Dem v14)", "log distance (CEPII distw)")
+GENERATED_OUTCOME = "log CDU export and its change (the outcome)"
+GENERATED_EXPORT_CONTROLS = "US export controls (Country Chart index)"
+GENERATED_INTEGRATION = "exporter and importer integration (closeness in CDU networks)"
+GENERATED_SAMPLE = "which dyad-years trade (gravity selection calibrated to N)"
+EXTENSION_PAGE = "extension"  # the COW page: every column real, the user's files not used
+
+
+def choose_data(settings) -> DataChoice:
+    """The mirror files of the covariates, and the generator of what the user's files do not give. The covariates
+    are real in every mode (there is no covariate generator), so a missing file always raises; the user's files
+    are checked by ``describe_data`` and the panel builders (the extension page does not use them)."""
+    choice = choose_source("real", list(KEYS.values()), generator=None, seed=settings.seed)
+    return dataclasses.replace(choice, requested=settings.data_source, generator=synth.__name__, seed=settings.seed)
+
+
+def describe_data(settings, page: str | None = None) -> DataStatement:
+    """What a page runs on: the covariates are real; the outcome, its sample and the integration measures are
+    real with the user's CDU file, else generated; the export-control index is real with the Country Chart,
+    else generated. A bad or missing user file raises here, before the page computes anything."""
+    if page == EXTENSION_PAGE:
+        return DataStatement(real=(*REAL_COLUMNS, "COW dyadic trade (outcome)",
+                                   "closeness in the COW trade network (integration)"),
+                             note="Extension: every column on this page is real.")
+    f = user_files(settings)
+    real, generated = list(REAL_COLUMNS), []
+    if f.outcome_real:
+        real += [f"log CDU export and its change (the outcome), from cdu_file {f.cdu.name}",
+                 "which dyad-years are in the sample (the rows of cdu_file)",
+                 "exporter and importer integration (closeness in the CDU networks of cdu_file)"]
+    else:
+        generated += [GENERATED_OUTCOME, GENERATED_INTEGRATION, GENERATED_SAMPLE]
+    if f.export_controls_real:
+        real.append(f"US export controls (index from the Country Chart file {f.chart.name})")
+    else:
+        generated.insert(1 if generated else 0, GENERATED_EXPORT_CONTROLS + (
+            "; left out of the models because the outcome is real" if f.outcome_real else ""))
+    notes = [f"User file {name} = <code>{html.escape(str(path))}</code> (sha256 {sha[:12]})" for name, path, sha in
+             [("cdu_file", f.cdu, f.cdu_sha256), ("country_chart_file", f.chart, f.chart_sha256)] if path]
+    if f.ignored:
+        notes.append(f"data_source='synthetic': ignored {', '.join(f.ignored)}")
+    if f.outcome_real:
+        notes.append("The outcome is real: Table 2 and Figure 2 compare with the paper's published values.")
+    else:
+        notes.append("The outcome is generated: Table 2 and Figure 2 are a method check. Give the CDU trade file "
+                     "(parameter cdu_file) and the Country Chart (country_chart_file) to run on real data.")
+    return DataStatement(real=tuple(real), generated=tuple(generated), note="<br>".join(notes))

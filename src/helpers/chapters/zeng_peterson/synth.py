@@ -1,6 +1,6 @@
 """Seeded generator of the synthetic parts of the Zeng & Peterson panel, run on the REAL covariate panel.
 
-Real (inputs, from :func:`helpers.data.zeng_peterson.build_covariates`): sanction, ally, us_prox, dyad_prox,
+Real (inputs, from :func:`helpers.chapters.zeng_peterson.data.build_covariates`): sanction, ally, us_prox, dyad_prox,
 log GDPs, MECR, liberal democracy, log distance. Synthetic (this module; the files are not public offline):
 
 * which dyad-years trade (gravity selection, calibrated to the paper's N = 289,405 levels / 265,447 changes);
@@ -34,8 +34,8 @@ INTERACTED_M2 = ["ally", "export_controls", "exp_int", "imp_int", "us_prox", "dy
 INTERACTED_M3 = INTERACTED_M2 + ["exp_lngdp", "imp_lngdp", "exp_mecr", "imp_mecr", "exp_libdem", "imp_libdem",
                                  "lndist"]
 
-# Table 2 point estimates (the generator's true values; the published file holds the same numbers for the
-# scorecard, transcribed separately in data/published/zeng_peterson.csv).
+# Table 2 point estimates: the generator's true values, part of its definition (the scorecard reads the paper's
+# numbers from data/published/zeng_peterson.csv, transcribed separately).
 _T2 = {
     "M1": dict(const=-0.054, sanction=-0.014, ally=0.005, export_controls=0.034, exp_int=0.162, imp_int=0.162,
                us_prox=-0.028, dyad_prox=0.041, exp_lngdp=-0.001, imp_lngdp=-0.002, exp_mecr=0.023,
@@ -77,7 +77,7 @@ def _select_dyad_years(cov: pd.DataFrame, rng: np.random.Generator, years: tuple
     z = 0.45 * gi + 0.35 * gj - 0.12 * gi * gj - 0.4 * (cov.lndist.to_numpy() - 8.5)
     z_dyad = pd.Series(z).groupby(codes).transform("mean").to_numpy()
     v = rng.normal(0, 1.0, codes.max() + 1)[codes]
-    u = rng.random(len(cov))
+    rng.random(len(cov))  # unused draws, kept so that every later draw (and every number in the book) stays the same
     in_window = (cov.year.to_numpy() >= years[0]) & (cov.year.to_numpy() <= years[1])
     scale = (years[1] - years[0] + 1) / 19  # keep the paper's rows per year when the window changes
     drop = 1 - TARGET_DIFF_ROWS / TARGET_LEVEL_ROWS  # share of rows whose previous year is missing
@@ -88,7 +88,6 @@ def _select_dyad_years(cov: pd.DataFrame, rng: np.random.Generator, years: tuple
 
     lo, hi = -20.0, 20.0
     c = optimize.brentq(rows, lo, hi, xtol=1e-4) if rows(lo) < 0 < rows(hi) else 0.0
-    del u
     return (z_dyad + v + c > 0) & keep_year
 
 
