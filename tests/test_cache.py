@@ -126,3 +126,12 @@ def test_notes_from_another_data_environment_are_not_carried_over(counter, monke
     assert cache.cached("t", 1, lambda: 2) == 1                # served: the stale note was not recorded
     assert cache.cached("t", 2, lambda: cache.note_dependency("world", "key", "missing") or 3) == 3
     assert cache.cached("t", 2, lambda: 4) == 4                # its own note does not hold: recomputed
+
+
+def test_prune_removes_entries_of_other_code_only(counter, tmp_path, monkeypatch):
+    cache.cached("t", 1, lambda: 1)
+    cache.cached("parsed", 1, lambda: 2, fingerprint="readers:abc")
+    assert cache.prune() == 0 and len(entries(tmp_path)) == 2
+    monkeypatch.setattr(cache, "_fingerprint", {cache.Path(cache.CODE_ROOT): "0" * 64})   # the code changed
+    assert cache.prune() == 1
+    assert [p.parent.name for p in entries(tmp_path)] == ["parsed"]

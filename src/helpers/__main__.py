@@ -1,5 +1,5 @@
 """Command line: `python -m helpers data status|fetch [KEY ...]`, `python -m helpers build [--fresh]`,
-`python -m helpers cache clear|info`, `python -m helpers sweep ...`.
+`python -m helpers cache info|prune|clear`, `python -m helpers sweep ...`.
 
 Folders named by BOOK_DATA_MIRROR, BOOK_DATA_CACHE and BOOK_RESULT_CACHE are made absolute here, relative to the
 working directory of this call, before anything else runs: every kernel started afterwards gets them so.
@@ -67,6 +67,10 @@ def _cache(args) -> int:
         removed = cache.clear()
         print(f"removed {removed} results-cache files from {paths.results_cache_dir()}")
         return 0
+    if args.action == "prune":
+        removed = cache.prune()
+        print(f"removed {removed} results-cache files made by other code from {paths.results_cache_dir()}")
+        return 0
     rows = cache.summary()
     print(f"results cache: {paths.results_cache_dir()} (key file {cache.key_file()})"
           + ("; switched off by BOOK_NO_RESULT_CACHE" if cache.disabled() else ""))
@@ -93,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     data.add_argument("--chapter", help="status: only files this chapter uses")
     build = sub.add_parser("build", help="build the book into _build/html")
     build.add_argument("--fresh", action="store_true", help="clear the execution and results caches first")
-    cache = sub.add_parser("cache", help="the results cache: clear, info")
-    cache.add_argument("action", choices=["clear", "info"])
+    cache = sub.add_parser("cache", help="the results cache: info, prune (entries of other code), clear")
+    cache.add_argument("action", choices=["info", "prune", "clear"])
     sub.add_parser("sweep", help="run a notebook over a parameter grid (see `python -m helpers sweep --help`)")
     args = parser.parse_args(argv)
     if args.command == "cache":

@@ -164,6 +164,8 @@ def build(fresh: bool = False) -> int:
         if fresh:
             removed = cache.clear()
             print(f"cleared the results cache ({removed} files in {paths.results_cache_dir()}).")
+        elif removed := cache.prune():
+            print(f"removed {removed} results-cache entries made by earlier code.")
         _write_stamp(current, complete=False)    # progress from here on survives an interruption
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
     env.pop("BOOK_SCORECARD_DIR", None)    # the book's own scorecard folder, never a test's

@@ -31,7 +31,8 @@ code, even in a shared or downloaded folder. Writes are atomic (temporary file, 
 (read-only folder, full disk) is a warning, never an error. `BOOK_NO_RESULT_CACHE=1` neither reads nor writes.
 
 Clear it with `python -m helpers cache clear` (also done by `python -m helpers build --fresh` and
-`make book-clean`).
+`make book-clean`); `python -m helpers cache prune` (also done by a build after `src/helpers` changed) removes the
+entries the current code can never ask for.
 """
 from __future__ import annotations
 
@@ -443,7 +444,8 @@ def _load(path: Path, key: str, secret: bytes) -> Any:
     return value
 
 
-def _store(path: Path, key: str, namespace: str, value: Any, deps: list, secret: bytes) -> None:
+def _store(path: Path, key: str, namespace: str, value: Any, deps: list, secret: bytes,
+           fingerprint: str | None = None) -> None:
     try:
         kind, payload = _encode(value)
     except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot serialise
@@ -452,7 +454,8 @@ def _store(path: Path, key: str, namespace: str, value: Any, deps: list, secret:
         return
     header = {"version": 2, "key": key, "namespace": namespace, "format": kind, "bytes": len(payload),
               "deps": deps, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "code": code_fingerprint()[:16], "pid": os.getpid()}
+              "code": (fingerprint or code_fingerprint())[:16], "scope": "custom" if fingerprint else "helpers",
+              "pid": os.getpid()}
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n"
     mac = hmac.new(secret, head, hashlib.sha256)
     mac.update(payload)
@@ -503,7 +506,7 @@ def cached(namespace: str, inputs: Any, compute: Callable[[], Any], code: Iterab
             if recording is during:
                 del _recording[index]
                 break
-    _store(path, key, namespace, value, recorded_dependencies(during) if track_data else [], secret)
+    _store(path, key, namespace, value, recorded_dependencies(during) if track_data else [], secret, fingerprint)
     return value
 
 
@@ -542,6 +545,45 @@ def clear() -> int:
             folder.rmdir()              # only when empty
         except OSError:
             pass
+    return removed
+
+
+def _header(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(MAGIC)) != MAGIC:
+                return None
+            handle.readline(_MAC_HEX + 2)
+            header = json.loads(handle.readline())
+        return header if isinstance(header, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def prune(max_tmp_age_s: float = 3600) -> int:
+    """Remove entries the current code can never ask for (made by another version of `src/helpers` or of the
+    numeric libraries), unreadable ones, and temporary files older than an hour; returns how many went."""
+    root = paths.results_cache_dir()
+    if not root.is_dir():
+        return 0
+    current = code_fingerprint()[:16]
+    removed = 0
+    now = datetime.now(timezone.utc).timestamp()
+    for folder in (p for p in root.iterdir() if p.is_dir()):
+        for path in folder.iterdir():
+            try:
+                if path.name.endswith(".tmp"):
+                    stale = now - path.stat().st_mtime > max_tmp_age_s
+                elif path.suffix == SUFFIX:
+                    header = _header(path)
+                    stale = header is None or (header.get("scope") == "helpers" and header.get("code") != current)
+                else:
+                    stale = False
+                if stale:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
     return removed
 
 
