@@ -6,7 +6,7 @@ Two engines give the same estimates (tests check it to 1e-6):
   importer-year fixed effects the weighted within-transformation splits into one two-way problem per year,
   which is solved *exactly* by eliminating the exporter effects (an n x n linear system per year, all years
   in one batched solve) instead of by alternating projections. Fast for the square panels of gravity (all
-  pairs, domestic flows included); see benchmarks/phillips_ahmad_gravity.py.
+  pairs, domestic flows included).
   With pair effects as well (``"exp_year+imp_year+pair"``, the robustness sweeps' structure) the year
   effects are still eliminated exactly and the pair effects are solved by conjugate gradients on their
   normal equations, warm-started across IRLS iterations (`_demean_pair`).
