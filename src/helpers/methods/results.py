@@ -67,10 +67,6 @@ class Results:
         z = stats.norm.ppf(1 - alpha / 2)
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
-    def cov_params(self) -> pd.DataFrame:
-        """Deprecated alias of ``cov`` (statsmodels' name), kept while chapter code still calls it."""
-        return self.cov.copy()
-
     # ---- presentation ----------------------------------------------------------------------
     def labels(self) -> dict:
         """Label columns put in front of :meth:`tidy` (none by default)."""
