@@ -81,14 +81,19 @@ def describe_data(settings, page: str | None = None) -> DataStatement:
             "target-state covariates (Polity, WDI, CNTS): the archive's country-year values",
             "for comparison: the archive's case table, SRM estimates and analysis file"))
     imputed = settings.cv_imputed if page == "cross_validation" else settings.imputed
+    subset = ", security-issue cases" if settings.issue_subset == "secur" else ""
     real = ["outcome: compliance in each case-year, as coded in the archive's analysis file",
-            f"covariates: the archive's {'imputed' if imputed else 'unimputed'} analysis file"]
+            f"covariates: the archive's {'imputed' if imputed else 'unimputed'} analysis file{subset}"]
     if page == "robustness":
-        real.append("the network variants: reciprocity recomputed from the archive's case table (our SRM code), "
-                    "with threatened cases from raw TIES v4.1")
-    elif settings.lag_mode != "row" or settings.reciprocity_measure != "srm" or settings.network_cases != "imposed":
-        cases = "raw TIES v4.1 (threatened cases too)" if settings.network_cases == "all" else "the archive's case table"
-        real.append(f"network terms: recomputed from {cases} with our SRM code")
+        real.append("variants: reciprocity recomputed from the archive's case table with our SRM code"
+                    + ("" if settings.quick else " (with threatened cases: from raw TIES v4.1)")
+                    + "; the archive's unlagged covariates lagged by calendar year")
+    else:
+        if settings.lag_mode == "calendar":
+            real.append("lags: the archive's unlagged covariates, lagged by calendar year")
+        if settings.lag_mode != "row" or settings.reciprocity_measure != "srm" or settings.network_cases != "imposed":
+            cases = "raw TIES v4.1 (threatened cases too)" if settings.network_cases == "all" else "the archive's case table"
+            real.append(f"network terms: recomputed from {cases} with our SRM code")
     if page == "scorecard":
         real.append("Table 1: the archive's cleaned TIES case table")
     return DataStatement(real=tuple(real))
