@@ -1,4 +1,4 @@
-"""Data for the Phillips & Ahmad chapter.
+"""Data for the Phillips & Ahmad chapter: dataset builders on the pinned files of data/sources.toml.
 
 Two groups of builders:
 
@@ -21,6 +21,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from helpers.chapter import DataStatement
+from helpers.chapters.phillips_ahmad.settings import QUICK_N_GENERIC
+from helpers.data import DataChoice, choose_source, eusanct, load, locate
+
+# every file the real application reads (the data choice resolves and verifies them all)
+REAL_KEYS = ("yotov_agtpa_chapter1application1", "yotov_agtpa_applications_rda", "cepii_geo",
+             "vdem_v14_lite", "wb_income_class_long", "ties_v4_1_xls", "desta_dyads_v2_3", "desta_withdrawals_v2_3",
+             "eusanct_case_level")
 YOTOV_GRAVITY_VARS = ("ln_dist", "contig", "colony", "lang", "fta", "landlocked", "dom")
 
 # ISIC Rev.3 division -> the paper's 14 sectors (spec §2.3, inferred: the paper's Appendix A has no list)
@@ -68,6 +76,73 @@ TIES_TOTAL_EMBARGO = 1                  # TIES `sanctiontype` 1 = total economic
 # embargoes (any sender, cases to 2005), EUSANCT impositions with a total economic embargo (EU/US/UN senders
 # only, cases active 1989-2015), or a country-year sanctioned in either.
 SANCTION_SOURCES = ("ties", "eusanct", "either")
+
+
+# ------------------------------------------------------------------------------------------------
+# Which data, and what each page says about them
+# ------------------------------------------------------------------------------------------------
+GENERATOR = "helpers.chapters.phillips_ahmad.synth"
+AUTO_REASON = ("the paper's data (USITC ITPD-E sector flows, the Dynamic Gravity Dataset and GSDB sanctions) are not "
+               "in the offline mirror, so the paper's tables are rebuilt on the calibrated structural-gravity world")
+
+
+def choose_data(settings) -> DataChoice:
+    """`auto` is the synthetic paper-scale world (the paper's own data are not offline); the real Yotov panel is
+    a different exercise (one sector, 1986-2006), run when asked (`real`, and on the real-data page)."""
+    if settings.data_source == "auto":
+        return DataChoice("synthetic", "auto", (), generator=GENERATOR, seed=settings.seed, reason=AUTO_REASON)
+    return choose_source(settings.data_source, REAL_KEYS, generator=GENERATOR, seed=settings.seed)
+
+
+def real_files_available() -> bool:
+    """Every file of the real application resolves and verifies (a corrupt one raises)."""
+    return all(locate(key) is not None for key in REAL_KEYS)
+
+
+FIGURE12_DATA = "Figure 12: the yearly cross-country means of V-Dem v14's democracy and corruption indices"
+
+
+def _synthetic_world(settings) -> tuple[str, ...]:
+    countries = 28 + (min(settings.n_generic, QUICK_N_GENERIC) if settings.quick else settings.n_generic)
+    return (f"trade: 1995-2022 flows (domestic flows and zeros included) of {countries} countries in the run's "
+            "sectors, from a structural gravity model whose true coefficients are the paper's Tables 5-6",
+            "gravity covariates: distance, contiguity, language, legal origin, colonial ties, FTA, landlocked, island",
+            "second-stage variables: country-year democracy, corruption, income group and sanctions",
+            "re-routing injected from 2018 (China via Vietnam and Cambodia to the U.S.) and in 2022 (Russia via "
+            "Kazakhstan to Germany and France), and a placebo China via Mexico to the U.S. with share 0")
+
+
+def _yotov_panel(settings) -> tuple[str, ...]:
+    fta = {"rta": "the panel's RTA dummy", "desta": "DESTA v2.3 agreements in force",
+           "either": "the panel's RTA dummy or DESTA v2.3 agreements in force"}[settings.real_fta]
+    sanctions = {"ties": "TIES v4.1", "eusanct": "EUSANCT", "either": "TIES v4.1 or EUSANCT"}[settings.real_sanctions]
+    return ("trade: manufacturing flows with domestic flows, 69 countries, 1986-2006 (Yotov et al. 2016)",
+            "gravity covariates: distance, contiguity, colonial ties and language (the same panel), landlocked "
+            f"(CEPII), FTA ({fta})",
+            "second-stage variables: democracy and corruption (V-Dem v14), income groups (World Bank), total "
+            f"economic embargoes ({sanctions})")
+
+
+def describe_data(settings, page: str | None = None) -> DataStatement:
+    """What a page runs on. Pages: None (the paper's tables and figures on the run's data), "second_stage" (adds
+    Figure 12), "real_data" (the real application), "scorecard" (synthetic method checks and real claims)."""
+    real_run = settings.data.is_real
+    if page == "real_data":
+        if real_run or (settings.data_source == "auto" and real_files_available()):
+            return DataStatement(real=_yotov_panel(settings), note="Under data_source = \"auto\" this page runs on "
+                                 "the real panel whenever its files resolve; the other pages' \"auto\" is the "
+                                 "synthetic world.")
+        return DataStatement(generated=_synthetic_world(settings),
+                             note="The real panel's files are not available: this page shows the synthetic world.")
+    statement = _yotov_panel(settings) if real_run else _synthetic_world(settings)
+    if page == "second_stage":
+        return DataStatement(real=(*statement, FIGURE12_DATA) if real_run else (FIGURE12_DATA,),
+                             generated=() if real_run else statement)
+    if page == "scorecard":
+        real = (*statement,) if real_run else (
+            ("the real-data rows: " + "; ".join(_yotov_panel(settings)),) if real_files_available() else ())
+        return DataStatement(real=(*real, FIGURE12_DATA), generated=() if real_run else statement)
+    return DataStatement(real=statement) if real_run else DataStatement(generated=statement)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -247,8 +322,6 @@ def yotov_panel(fta: str = "rta") -> pd.DataFrame:
 def yotov_desta(panel: pd.DataFrame) -> np.ndarray:
     """DESTA v2.3 agreement in force (0/1) for each row of a Yotov-country panel: dyadic list plus dyadic
     withdrawals (`desta_spells`), countries mapped with `YOTOV_ISO_NUMERIC` (all 69 are in DESTA)."""
-    from helpers.data import load
-
     to_yotov = {v: k for k, v in YOTOV_ISO_NUMERIC.items()}
     withdrawals = load("desta_withdrawals_v2_3")
     return desta_in_force(panel, desta_spells(load("desta_dyads_v2_3"), to_yotov, withdrawals))
@@ -256,8 +329,6 @@ def yotov_desta(panel: pd.DataFrame) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _yotov_base() -> pd.DataFrame:
-    from helpers.data import load
-
     base = load("yotov_agtpa_chapter1application1")
     rta = load("yotov_agtpa_applications_rda")["agtpa_applications"][["exporter", "importer", "year", "rta"]]
     geo = load("cepii_geo")[["iso3", "landlocked"]].drop_duplicates("iso3").set_index("iso3")["landlocked"]
@@ -285,8 +356,6 @@ def vdem_world_means(years: tuple[int, int] = (1960, 2024)) -> pd.DataFrame:
     """Figure 12: the cross-country mean of V-Dem's electoral democracy (v2x_polyarchy) and political
     corruption (v2x_corr) indices per year, with a normal 95% interval of the mean (mean ± 1.96 sd/√n), over
     every country V-Dem rates that year. Columns: year, index ("democracy" / "corruption"), mean, lo, hi, n."""
-    from helpers.data import load
-
     vdem = load("vdem_v14_lite")["vdemlite"][["year", "v2x_polyarchy", "v2x_corr"]]
     vdem = vdem[vdem["year"].astype(int).between(*years)].astype({"year": int})
     long = vdem.melt("year", var_name="index").dropna()
@@ -303,8 +372,6 @@ def real_country_year(sanctions: str = "ties") -> pd.DataFrame:
     (World Bank upper-middle or high income; classification released in July of the year), sanctioned
     (target of an active total economic embargo in `sanctions`: "ties", "eusanct" or "either", see
     `SANCTION_SOURCES`). Missing values stay missing."""
-    from helpers.data import load
-
     if sanctions not in SANCTION_SOURCES:
         raise ValueError(f"sanctions must be one of {list(SANCTION_SOURCES)}; got {sanctions!r}.")
     countries = sorted(YOTOV_COW)
@@ -343,8 +410,6 @@ def _cow_to_yotov() -> dict:
 def _ties_sanctioned(frame: pd.DataFrame) -> pd.Series:
     """1 where the country-year is the target of an imposed TIES v4.1 total economic embargo (any sender;
     open cases run to the panel's end)."""
-    from helpers.data import load
-
     ties = load("ties_v4_1_xls")
     ties = ties[(ties["imposition"] == 1) & (ties["sanctiontype"] == TIES_TOTAL_EMBARGO)]
     cow_to_iso = _cow_to_yotov()
@@ -363,8 +428,6 @@ def _ties_sanctioned(frame: pd.DataFrame) -> pd.Series:
 def _eusanct_sanctioned(frame: pd.DataFrame) -> pd.Series:
     """1 where the country-year is the target of an EU, US or UN imposition that includes a total economic
     embargo in EUSANCT (`helpers.data.eusanct.total_embargo_years`; open cases run to the panel's end)."""
-    from helpers.data import eusanct
-
     years = (int(frame["year"].min()), int(frame["year"].max()))
     hit = eusanct.total_embargo_years(years)
     hit = hit.assign(iso3=hit["ccode"].map(_cow_to_yotov())).dropna(subset=["iso3"])

@@ -12,18 +12,14 @@ Every sector is drawn from its own child seed, so one sector can be generated wi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
 
-SECTORS = (
-    "Food", "Apparel", "Wood/paper", "Fuel", "Chemicals/pharma", "Plastics/rubber",
-    "Nonmetallic minerals", "Metals", "Fabricated metals", "Machinery", "Appliances", "Electronics",
-    "Transportation equipment", "Misc.",
-)
-GRAVITY_VARS = ("ln_dist", "contig", "colony", "legal", "lang", "fta", "landlocked", "island", "dom")
-GEO_VARS = ("abs_dem", "DEMO", "DICT", "abs_corr", "LowCorr", "Sanc", "U11", "U01", "U10")
+from helpers.chapters.phillips_ahmad.paper import published
+from helpers.chapters.phillips_ahmad.settings import GRAVITY_VARS, SECTORS
+
 PERIODS = ((1995, 2009), (2010, 2022))
 
 # name: (lat, lon, landlocked, island, log GDP 1995, democracy)
@@ -65,8 +61,6 @@ CONSTANT = -14.5
 
 def true_betas() -> pd.DataFrame:
     """The generator's true gravity coefficients: the paper's Tables 5-6, one row per sector x period."""
-    from helpers.chapters.phillips_ahmad import published
-
     pub = published()
     rows = []
     for table, period in (("Table 6", PERIODS[0]), ("Table 5", PERIODS[1])):
@@ -294,9 +288,11 @@ class SyntheticWorld:
                      include_domestic: bool = True) -> pd.DataFrame:
         """Long panel (exporter, importer, year, sector, trade, gravity covariates) for one sector."""
         y, _ = self.draw_trade(sector, inject=inject)
-        return self._long(y, sector, years, include_domestic)
+        return self.long_panel(y, sector, years, include_domestic)
 
-    def _long(self, y, sector, years, include_domestic):
+    def long_panel(self, y: np.ndarray, sector: str, years: tuple[int, int] | None = None,
+                   include_domestic: bool = True) -> pd.DataFrame:
+        """`sector_panel` for a given trade array `y` (n x n x T), e.g. one with other injected routes."""
         n = self.n
         lo, hi = years or (self.year_list[0], self.year_list[-1])
         tsel = np.flatnonzero((self.year_list >= lo) & (self.year_list <= hi))
@@ -354,16 +350,7 @@ def inject_routes(y: np.ndarray, isos, years, routes, sector: str) -> tuple[np.n
     return y, records
 
 
-_BETAS = None
-
-
+@lru_cache(maxsize=1)
 def _cached_betas() -> pd.DataFrame:
-    global _BETAS
-    if _BETAS is None:
-        _BETAS = true_betas()
-    return _BETAS
-
-
-def simulate_world(seed: int = 1, **kwargs) -> SyntheticWorld:
-    """Draw a synthetic world (see SyntheticWorld for the options)."""
-    return SyntheticWorld(seed=seed, **kwargs)
+    """true_betas() read once per process (every sector-year of every draw looks its coefficients up here)."""
+    return true_betas()
