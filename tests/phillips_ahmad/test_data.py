@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.chapters import phillips_ahmad as C
+from helpers.chapters.phillips_ahmad import chapter, pipeline
+from helpers.chapters.phillips_ahmad import data as D
 from helpers.data import locate
-from helpers.data import phillips_ahmad as D
 from helpers.params import ParameterError, validate
 
-HAVE_MIRROR = all(locate(k) is not None for k in C.REAL_KEYS)
+HAVE_MIRROR = all(locate(k) is not None for k in D.REAL_KEYS)
 needs_mirror = pytest.mark.skipif(not HAVE_MIRROR, reason="real data not in the mirror/cache")
 
 
@@ -75,13 +75,13 @@ def test_paper_format_loaders(tmp_path):
 
 
 def test_parameters_validate_with_one_clear_message():
-    ok = validate(dict(C.DEFAULTS), C.PARAMETERS)
+    ok = validate(chapter.defaults, chapter.parameters)
     assert ok.fe_structure == "exp_year+imp_year"
     with pytest.raises(ParameterError) as err:
-        validate({**C.DEFAULTS, "residual_def": "nope", "n_generic": -1}, C.PARAMETERS)
+        validate({**chapter.defaults, "residual_def": "nope", "n_generic": -1}, chapter.parameters)
     assert "residual_def" in str(err.value) and "n_generic" in str(err.value)
-    with pytest.raises(ValueError, match="Unknown chapter settings"):
-        C.settings(nonsense=1)
+    with pytest.raises(ValueError, match="nonsense: unknown parameter"):
+        chapter.settings(nonsense=1)
 
 
 # ---- EUSANCT as the real application's sanctions source ------------------------------------------
@@ -110,7 +110,7 @@ def test_eusanct_reader_on_a_tiny_case_table():
 def test_eusanct_us_sanctions_known_targets_and_type_filter():
     """Zeng & Peterson's US sanctions come from the same reader: Cuba, Iran and North Korea are under US
     sanctions in every year 1996-2015, and the paper's type filter only removes target-years."""
-    from helpers.data import zeng_peterson as zp
+    from helpers.chapters.zeng_peterson import data as zp
 
     kept = zp.us_sanctions((1996, 2015))
     years = kept.groupby("ccode")["year"].nunique()
@@ -159,10 +159,10 @@ def test_desta_spells_entries_accessions_and_withdrawals():
 
 
 def test_real_fta_parameter_is_validated():
-    assert C.DEFAULTS["real_fta"] == "rta" and D.FTA_CODINGS == ("rta", "desta", "either")
-    assert C.settings(real_fta="desta")["real_fta"] == "desta"
+    assert chapter.defaults["real_fta"] == "rta" and D.FTA_CODINGS == ("rta", "desta", "either")
+    assert chapter.settings(real_fta="desta").real_fta == "desta"
     with pytest.raises(ParameterError, match="real_fta"):
-        validate({"real_fta": "dgd"}, C.PARAMETERS)
+        validate({"real_fta": "dgd"}, chapter.parameters)
     with pytest.raises(ValueError, match="fta must be"):
         D.yotov_panel(fta="dgd")
 
@@ -211,9 +211,10 @@ def test_vdem_world_means_are_the_yearly_cross_country_means():
 
 
 def test_split_year_moves_the_periods_and_is_checked_against_the_data():
-    synth, real = C.settings(), C.settings(data_source="real")
-    assert C.periods(synth) == ((1995, 2009), (2010, 2022)) and C.periods(real) == ((1986, 1995), (1996, 2006))
-    assert C.periods({**synth, "split_year": 2005}) == ((1995, 2004), (2005, 2022))
+    synth, real = pipeline.SyntheticPanels, pipeline.YotovPanels
+    assert synth(chapter.settings()).periods == ((1995, 2009), (2010, 2022))
+    assert real(chapter.settings()).periods == ((1986, 1995), (1996, 2006))
+    assert synth(chapter.settings(split_year=2005)).periods == ((1995, 2004), (2005, 2022))
     with pytest.raises(ValueError, match="split_year = 2010 is outside the real data's years 1986-2006"):
-        C.periods({**real, "split_year": 2010})
+        real(chapter.settings(split_year=2010)).periods
 

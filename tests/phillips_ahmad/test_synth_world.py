@@ -3,7 +3,7 @@ estimator tests, which now live in tests/methods/ on their own simulated panel).
 import numpy as np
 import pytest
 
-from helpers.synth import phillips_ahmad as S
+from helpers.chapters.phillips_ahmad import synth as S
 
 
 def test_generator_is_seeded_and_injection_is_paired():

@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.chapters import phillips_ahmad as C  # noqa: E402
+from helpers.chapters.phillips_ahmad import chapter, figures, paper, pipeline, tables  # noqa: E402
 from helpers.params import ParameterError, validate  # noqa: E402
 
 
@@ -21,15 +21,15 @@ def tiny_country_year():
 
 
 def test_pair_shares_known_answer_with_domestic_pairs_and_income_coding():
-    pairs = C.pair_values(tiny_country_year(), income_missing="zero")
+    pairs = tables.pair_values(tiny_country_year(), income_missing="zero")
     assert len(pairs) == 4                                    # AA, AB, BA, BB
-    shares = C.pair_shares(pairs, ((1995, 2009),))["1995-2009"]
+    shares = tables.pair_shares(pairs, ((1995, 2009),))["1995-2009"]
     assert shares["DEMO"] == 100 and shares["DICT"] == 0 and shares["LowCorr"] == 100 and shares["HighCorr"] == 0
     assert shares["SancOR"] == 75                             # OR, not the regression's XOR
     assert shares["U11"] == 25 and shares["U10"] == 25 and shares["U01"] == 25
-    dropped = C.pair_shares(C.pair_values(tiny_country_year(), income_missing="drop"), ((1995, 2009),))
+    dropped = tables.pair_shares(tables.pair_values(tiny_country_year(), income_missing="drop"), ((1995, 2009),))
     assert dropped.loc["U11", "1995-2009"] == 100             # only the A-A pair has both incomes
-    stats = C.difference_stats(pairs, ((1995, 2009),))
+    stats = tables.difference_stats(pairs, ((1995, 2009),))
     assert stats.loc[("abs_dem", "1995-2009"), "Min"] == 0    # domestic pairs
     assert stats.loc[("abs_dem", "1995-2009"), "Max"] == pytest.approx(0.1)
     assert stats.loc[("abs_corr", "1995-2009"), "Mean"] == pytest.approx(0.05)
@@ -39,19 +39,19 @@ def test_binary_shares_and_distance_by_period_later_period_first():
     panel = pd.DataFrame({"year": [2000, 2000, 2015, 2015], "fta": [0, 0, 1, 0], "contig": [1, 0, 1, 0],
                           "dist": [1.0, 100.0, 1.0, 300.0]})
     pers = ((1995, 2009), (2010, 2022))
-    shares = C.binary_shares(panel, pers, variables=("contig", "fta", "island"))
+    shares = tables.binary_shares(panel, pers, variables=("contig", "fta", "island"))
     assert list(shares.columns) == ["2010-2022", "1995-2009"]
     assert shares.loc["fta", "2010-2022"] == 50 and shares.loc["fta", "1995-2009"] == 0
     assert shares.loc["island"].isna().all()                  # not in the data: shown as missing
-    d = C.distance_stats(panel, pers)
+    d = tables.distance_stats(panel, pers)
     assert d.loc["2010-2022", "Max"] == 300 and d.loc["1995-2009", "Median"] == 50.5
 
 
 def test_published_summary_tables_are_transcribed():
-    pub = C.published()
+    pub = paper.published()
     for table, n in (("Table 3", 14), ("Table 4", 8), ("Table 7", 18), ("Table 8", 16)):
         assert (pub["table"] == table).sum() == n, table
-    t3 = C._paper("Table 3")
+    t3 = paper.paper_table("Table 3")
     assert t3.loc["fta", "1995-2009"] == 18.4 and t3.loc["fta", "2010-2022"] == 8.5
     t8 = pub[(pub["table"] == "Table 8") & (pub["column"] == "max")].set_index("row")["estimate"]
     assert t8["abs_corr 1995-2009"] == t8["abs_dem 1995-2009"] == 0.892   # the paper's repeated value
@@ -68,15 +68,16 @@ def fake_run(sectors=("Metals", "Machinery"), partners=("CHN", "CAN", "MEX")):
                              "trade": 5.0, "resid": -1.0, "ratio": -0.2})
     resid = pd.DataFrame(rows)
     resid = resid[resid["exporter"] != resid["importer"]]
-    return C.ChapterRun(settings=C.settings(quick=True), kind="synthetic", gravity=[], resid=resid, geo=None,
-                        stage2=[], adding_up=None)
+    return pipeline.GravityRun(settings=dict(chapter.settings(quick=True)), kind="synthetic", sectors=tuple(sectors),
+                               periods=((2016, 2018),), gravity=(), resid=resid, geo=None, stage2=(), adding_up=None,
+                               timings={}, country_year=None)
 
 
 def test_figure1_sums_sectors_logs_and_names_missing_partners():
     run = fake_run()
-    t = C.trade_series(run, "USA", C.FIG1_PARTNERS["imports"], "imports")
+    t = figures.trade_series(run, "USA", figures.FIG1_PARTNERS["imports"], "imports")
     assert list(t.columns) == ["CHN", "CAN", "MEX"] and t.loc[2018, "CHN"] == 60.0   # 2 sectors x 30
-    fig, missing = C.figure_trade_series(run)
+    fig, missing = figures.figure_trade_series(run)
     assert missing == {"imports": ["KHM", "VNM"], "exports": ["KHM", "VNM"]}
     assert "not in these data: KHM, VNM" in fig.axes[0].get_title()
     plt.close(fig)
@@ -84,7 +85,7 @@ def test_figure1_sums_sectors_logs_and_names_missing_partners():
 
 def test_figure6_panels_draw_present_sectors_and_report_absent_ones():
     run = fake_run()
-    fig, agg, absent = C.figure_partner_panels(run, "USA", C.FIG6_PARTNERS, "imports", "test")
+    fig, agg, absent = figures.figure_partner_panels(run, "USA", figures.FIG6_PARTNERS, "imports", "test")
     assert absent == ["Chemicals/pharma", "Transportation equipment"]
     assert len(fig.axes) == 10                                # (a)-(e) x (value, ratio)
     titles = [ax.get_title() for ax in fig.axes[:5]]
@@ -96,7 +97,7 @@ def test_figure6_panels_draw_present_sectors_and_report_absent_ones():
 
 
 def test_real_sanctions_parameter_is_validated():
-    assert C.DEFAULTS["real_sanctions"] == "ties"
-    assert C.settings(real_sanctions="either")["real_sanctions"] == "either"
+    assert chapter.defaults["real_sanctions"] == "ties"
+    assert chapter.settings(real_sanctions="either").real_sanctions == "either"
     with pytest.raises(ParameterError, match="real_sanctions"):
-        validate({"real_sanctions": "gsdb"}, C.PARAMETERS)
+        validate({"real_sanctions": "gsdb"}, chapter.parameters)
