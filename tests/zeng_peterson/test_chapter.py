@@ -118,6 +118,8 @@ def test_each_page_states_what_is_real(monkeypatch):
     assert any("export controls" in c for c in default.generated) and any("sanction" in c for c in default.real)
     extension = chapter.describe_data(s, zd.EXTENSION_PAGE)
     assert extension.kind == "real" and any("COW" in c for c in extension.real)
+    with pytest.raises(ValueError, match="Unknown page"):
+        chapter.describe_data(s, "extention")
 
 
 def test_optional_loaders_fail_clearly(tmp_path):

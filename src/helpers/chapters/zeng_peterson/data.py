@@ -513,6 +513,8 @@ def describe_data(settings, page: str | None = None) -> DataStatement:
     """What a page runs on: the covariates are real; the outcome, its sample and the integration measures are
     real with the user's CDU file, else generated; the export-control index is real with the Country Chart,
     else generated. A bad or missing user file raises here, before the page computes anything."""
+    if page not in (None, EXTENSION_PAGE):
+        raise ValueError(f"Unknown page {page!r}: the Zeng & Peterson pages are the default one and {EXTENSION_PAGE!r}.")
     if page == EXTENSION_PAGE:
         return DataStatement(real=(*REAL_COLUMNS, "COW dyadic trade (outcome)",
                                    "closeness in the COW trade network (integration)"),
