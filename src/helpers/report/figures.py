@@ -10,6 +10,8 @@ import math
 
 import matplotlib.pyplot as plt
 
+from helpers.report import in_book_build
+
 PALETTE = ["#1b4f72", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#5d6d7e"]
 WIDTH = 7.2           # inches: the content column
 MAX_COLUMNS = 3       # panels per row at the content width (≥ 250 px each)
@@ -38,11 +40,11 @@ def panel_grid(n: int, height: float = 2.6, columns: int = MAX_COLUMNS, **kwargs
     return fig, flat[:n]
 
 
-def glue_figure(key: str, fig, display: bool = False) -> None:
-    """Glue `fig` under `key` for `{glue:figure}` and close it (the inline backend would show it again)."""
+def glue_figure(key: str, fig, display: bool | None = None) -> None:
+    """Glue `fig` under `key` for `{glue:figure}` (shown in place outside the book build) and close it."""
     from myst_nb import glue
 
-    glue(key, fig, display=display)
+    glue(key, fig, display=not in_book_build() if display is None else display)
     plt.close(fig)
 
 

@@ -7,6 +7,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.report import in_book_build
+
 
 @dataclass(frozen=True)
 class Stars:
@@ -146,3 +148,11 @@ def show(frame: pd.DataFrame, caption: str | None = None, note: str | None = Non
          index: bool | None = None) -> Table:
     """The one renderer for every table in the book (for display or glue); see `Table`."""
     return Table(frame, caption, note, decimals, labels, index)
+
+
+def glue_table(key: str, table: Table, display: bool | None = None) -> Table:
+    """Glue a table under `key` for the book's `{glue}` directive; shown in place outside the book build."""
+    from myst_nb import glue
+
+    glue(key, table, display=not in_book_build() if display is None else display)
+    return table
