@@ -28,9 +28,14 @@ class AuthorYearLabels(BaseLabelStyle):
             yield f"{_surnames(entry)}, {entry.fields.get('year', 'n.d.')}"
 
 
+class AuthorYearSorting(SortingStyle):
+    def person_key(self, person):          # "{World Bank}" sorts under W, not after Z
+        return super().person_key(person).replace("{", "").replace("}", "")
+
+
 class AuthorYearStyle(UnsrtStyle):
     default_label_style = AuthorYearLabels
-    default_sorting_style = SortingStyle
+    default_sorting_style = AuthorYearSorting
 
     def format_title(self, e, which_field, as_sentence=True):
         title = field(which_field)                    # as written: no lower-casing

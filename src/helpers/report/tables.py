@@ -131,6 +131,9 @@ class Table:
             styler = styler.hide(axis="index")
         else:
             styler = styler.format_index(self._label, axis="index")
+        text = [j for j, c in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
+        styler = styler.set_table_styles([{"selector": f"td.col{j}", "props": "text-align: left; white-space: normal;"
+                                           " min-width: 10em;"} for j in text], overwrite=False)
         styler = styler.set_table_attributes('class="booktabs"')
         return styler.set_caption(self.caption) if self.caption else styler
 
