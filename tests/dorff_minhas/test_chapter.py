@@ -54,6 +54,11 @@ def test_every_page_states_its_data(page):
         assert real.kind == "real"
 
 
+def test_a_misspelt_page_is_refused():
+    with pytest.raises(ValueError, match="rebuidl"):
+        chapter.describe_data(chapter.settings(data_source="synthetic"), "rebuidl")
+
+
 def test_r_round_and_stars_print_like_the_archive():
     assert tables.r_round(0.0996) == "0.1" and tables.r_round(-0.2199) == "-0.22" and tables.r_round(-0.0001) == "0"
     assert STARS.of(0.0449) == "**" and STARS.of(0.0949) == "*" and STARS.of(0.0996) == "" and STARS.of(0.12) == ""

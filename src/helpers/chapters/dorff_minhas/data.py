@@ -56,9 +56,13 @@ def choose_data(settings) -> DataChoice:
     return choose_source(settings.data_source, ARCHIVE_KEYS + NETWORK_KEYS, generator=GENERATOR, seed=settings.seed)
 
 
+PAGES = (None, "descriptives", "robustness", "cross_validation", "rebuild", "scorecard")   # None: the Cox models
+
+
 def describe_data(settings, page: str | None = None) -> DataStatement:
-    """What a page runs on. Pages: None (the Cox models), "descriptives", "robustness", "cross_validation",
-    "rebuild", "scorecard"."""
+    """What a page (one of PAGES) runs on."""
+    if page not in PAGES:       # a misspelt page= would state the default page's data
+        raise ValueError(f"dorff_minhas has no page {page!r}; pages: {', '.join(map(repr, PAGES))}")
     if not settings.data.is_real:
         generated = ("outcome: compliance in each case-year, drawn from a proportional hazard with the paper's "
                      "Model 3 coefficients",
