@@ -4,7 +4,7 @@ import pytest
 
 from helpers.chapters.funke_wende import PARAMETERS, SLUG, chapter
 from helpers.chapters.funke_wende.claims import record_headline
-from helpers.chapters.funke_wende.settings import horizon, model_params
+from helpers.chapters.funke_wende.settings import describe_data, horizon, model_params
 from helpers.chapters.funke_wende.tables import headline_vs_paper
 from helpers.params import ParameterError, defaults
 from helpers.report.scorecard import Scorecard
@@ -64,3 +64,10 @@ def test_headline_rows_follow_the_settings_ban_shares():
 def test_paper_column_of_the_headline_table_reads_the_published_numbers():
     table = headline_vs_paper(PAPER_HEADLINE)
     assert (table.xs("paper", axis=1, level=1).to_numpy() == table.xs("replicated", axis=1, level=1).to_numpy()).all()
+
+
+def test_describe_data_states_the_calibrated_model_and_refuses_a_page():
+    s = chapter.settings(tau_X=1.2)
+    assert describe_data(s).kind == "none" and "τ_X = 1.2" in describe_data(s).note
+    with pytest.raises(ValueError, match="page"):
+        describe_data(s, "calibration")

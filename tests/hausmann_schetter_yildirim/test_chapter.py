@@ -30,3 +30,8 @@ def test_data_statements_name_what_is_generated():
     assert products_page.kind == "synthetic"
     assert any("world table" in item for item in products_page.generated)       # no WIOD: the world is generated too
     assert any("sanction" in item.lower() or "restriction" in item for item in products_page.generated)
+
+
+def test_a_misspelt_page_is_refused():
+    with pytest.raises(ValueError, match="criterium"):
+        describe_data(chapter.settings(data_source="synthetic"), "criterium")

@@ -52,7 +52,9 @@ def gamma_key(G: float) -> str:
 
 
 def describe_data(s, page: str | None = None) -> DataStatement:
-    """Every page runs the calibrated model and reads no dataset."""
+    """Every page runs the calibrated model and reads no dataset (so no page states anything else)."""
+    if page is not None:
+        raise ValueError(f"Unknown page {page!r}: every Funke & Wende page states the same (call open without page=).")
     return DataStatement(note=(
         "This chapter runs the paper's calibrated three-region model with the parameters of its Tables 1-2; no "
         f"dataset is read. Values the paper does not report (the iceberg cost τ_X = {s.tau_X:g}, the risk-premium "

@@ -45,9 +45,14 @@ def choose_data(s) -> DataChoice:
     return choose_source(s.data_source, REAL_KEYS, generator=GENERATOR, seed=s.seed)
 
 
+PAGES = (None, "criterion", "io_calibration")      # the pages whose statement differs, and the default (None)
+
+
 def describe_data(s, page: str | None = None) -> DataStatement:
     """What is real and what is generated on a page: the criterion page reads no data, the calibration page only
     the world table, every other page the world table and the product table."""
+    if page not in PAGES:
+        raise ValueError(f"Unknown page {page!r}: use one of {PAGES} (a misspelt page would state another page's data).")
     real = s.data.is_real
     if page == "criterion":
         return DataStatement(note="This page reads none of these files: Eq. 3, Eq. 4 and the derivatives of "
