@@ -10,7 +10,7 @@ from helpers import data
 from helpers.chapters.zeng_peterson import PARAMETERS, chapter, claims, pipeline
 from helpers.chapters.zeng_peterson import data as zd
 from helpers.chapters.zeng_peterson import synth as zs
-from helpers.chapters.zeng_peterson.settings import PAPER_EXCLUDED_TYPES
+from helpers.chapters.zeng_peterson.settings import FIGURE2_VARIABLES, PAPER_EXCLUDED_TYPES
 from helpers.methods.results import Results
 from helpers.params import ParameterError, problems
 
@@ -79,6 +79,12 @@ def test_paper_verdicts_follow_the_rules():
     negative_ally = Results(params=pd.Series([-0.01, 0.0], index=terms),
                             cov=pd.DataFrame(np.eye(2) * 1e-6, index=terms, columns=terms), nobs=100)
     assert claims.hypothesis_verdicts(negative_ally).loc["H1", "main part holds"] == False  # noqa: E712
+
+
+def test_figure2_values_quoted_by_the_paper_name_figure2_variables():
+    quoted = claims.figure2_published()
+    assert set(quoted.variable) <= set(FIGURE2_VARIABLES) and set(quoted.sanction) == {0, 1}
+    assert quoted.set_index(["variable", "sanction"]).estimate[("imp_int", 1)] == "7.81"  # as printed
 
 
 @needs_mirror

@@ -91,6 +91,15 @@ def paper_verdicts(model: str = "M3") -> pd.DataFrame:
     return hypothesis_verdicts(published_table2(model))
 
 
+def figure2_published() -> pd.DataFrame:
+    """The Figure 2 effects the paper's text quotes (percent, as printed): variable, model, sanction, estimate."""
+    pub = load_published(SLUG).xs("Figure 2", level="table")["estimate"]
+    term = {label: t for t, label in LABELS.items()}
+    rows = [{"variable": term[row], "model": column.split(", ")[0], "sanction": int(column.endswith(", sanctioned")),
+             "estimate": estimate} for (row, column), estimate in pub.items()]
+    return pd.DataFrame(rows)
+
+
 def verdict_table(columns: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Side-by-side verdict columns; a hypothesis a source cannot test is marked so."""
     out = pd.concat({k: v["verdict"] for k, v in columns.items()}, axis=1)
