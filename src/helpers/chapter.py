@@ -132,12 +132,14 @@ class Chapter:
         statement = self.describe_data(settings, page) if self.describe_data else DataStatement()
         _show(self.admonition(settings, statement))
         _glue(f"{self.slug}.data.kind", statement.kind)
-        _glue(f"{self.slug}.data.keys", ", ".join(settings.data.keys) if settings.data and settings.data.is_real else "")
+        reads = settings.data is not None and settings.data.is_real and statement.kind != "none"
+        _glue(f"{self.slug}.data.keys", ", ".join(settings.data.keys) if reads else "")
         return settings
 
     def admonition(self, settings: Settings, statement: DataStatement) -> Admonition:
-        if settings.data is None:
-            return Admonition("A calibrated model, no data", statement.note or "This page reads no dataset.", "note")
+        if settings.data is None or statement.kind == "none":
+            title = "A calibrated model, no data" if settings.data is None else "No data on this page"
+            return Admonition(title, statement.note or "This page reads no dataset.", "note")
         return data_source_admonition(settings.data, real=list(statement.real), synthetic=list(statement.generated),
                                       note=statement.note)
 
