@@ -41,8 +41,8 @@ from helpers import paths
 from helpers.chapter import DataStatement
 from helpers.chapters.zeng_peterson import synth
 from helpers.chapters.zeng_peterson.settings import PAPER_EXCLUDED_TYPES
-from helpers.data import DataChoice, DataUnavailable, choose_source, eusanct, load
-from helpers.data.store import sha256_of
+from helpers.cache import file_fingerprint
+from helpers.data import DataChoice, DataUnavailable, choose_source, eusanct, load, user_file
 from helpers.methods.networks import integration
 
 US_CCODE = 2
@@ -351,12 +351,6 @@ FILE_PARAMETERS = {"cdu_file": ("ZENG_PETERSON_CDU_FILE", "the controlled dual-u
                                           CHART_LAYOUT)}
 
 
-@functools.lru_cache(maxsize=16)
-def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
-    """The store's sha256, once per version of a file (every page and cache key asks for it)."""
-    return sha256_of(Path(path))
-
-
 @dataclass(frozen=True)
 class UserFiles:
     """The user's non-public files this run uses (None = generated), with their sha256."""
@@ -421,8 +415,7 @@ def user_files(settings) -> UserFiles:
         if not path.is_file():
             problems.append(f"{name} = {value!r} ({where}): no such file ({path}). Expected {what}: a {layout}.")
             continue
-        st = path.stat()
-        found[name] = (path, _file_sha256(str(path), st.st_mtime_ns, st.st_size))
+        found[name] = (path, file_fingerprint(user_file(path)))  # recorded for the results cache; hashed once
     if problems:
         raise DataUnavailable(" ".join(problems))
     cdu, chart = found.get("cdu_file"), found.get("country_chart_file")
