@@ -56,11 +56,10 @@ def _same(a: str, b: str, tol: float) -> bool:
 
 
 def scorecard(root: Path) -> dict[str, str]:
-    path = next((p for p in (root / "_build" / "scorecard.csv", root / "scorecard.csv") if p.exists()), None)
-    if path is None:
-        return {}
-    lines = path.read_text().splitlines()
-    return {f"scorecard row {i}": line for i, line in enumerate(lines)}
+    """Rows of the book's `_build/scorecard.csv`, or of the chapter scorecards in a `scorecard/` folder."""
+    paths = [p for p in (root / "_build" / "scorecard.csv", root / "scorecard.csv") if p.exists()][:1] \
+        or sorted((root / "scorecard").glob("*.csv"))
+    return {f"{p.name} row {i}": line for p in paths for i, line in enumerate(p.read_text().splitlines())}
 
 
 def compare(before: dict[str, str], after: dict[str, str], tol: float) -> list[str]:
@@ -84,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     glued = compare(glue_values(_executed(args.before), args.notebooks), glue_values(_executed(args.after), args.notebooks),
                     args.tol)
-    cards = [] if args.notebooks else compare(scorecard(args.before), scorecard(args.after), 0.0)
+    cards = compare(scorecard(args.before), scorecard(args.after), 0.0)
     for line in glued + cards:
         print(line)
     n = len(glue_values(_executed(args.after), args.notebooks))
