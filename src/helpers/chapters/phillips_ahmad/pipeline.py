@@ -245,8 +245,9 @@ def _first_stage_of(source: PanelSource, sector: str, years: tuple[int, int]):
     data = res.data
     n = len(data)
     columns = {c: data[c].to_numpy(copy=True) for c in ("exporter", "importer", "year")}   # not views into the panel
-    columns["sector"] = np.full(n, sector, dtype=object)
-    columns["period"] = np.full(n, label["period"], dtype=object)
+    for c, value in (("sector", sector), ("period", label["period"])):
+        columns[c] = np.empty(n, dtype=object)
+        columns[c][:] = value           # one shared str object (np.full would make n copies of it)
     columns.update({c: data[c].to_numpy(copy=True) for c in ("trade", "yhat")})
     return res.without_data(), columns, {**label, **G.adding_up(data)}
 
