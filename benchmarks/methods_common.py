@@ -86,6 +86,6 @@ def machine_note(start_load) -> str:
     return (f"Recorded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
             f"{os.cpu_count()} cores **shared with other engineers' jobs** (load average "
             f"{' / '.join(f'{v:.1f}' for v in start_load)} at the start, {' / '.join(f'{v:.1f}' for v in end)} "
-            "at the end): wall times are inflated by waiting for a core; CPU seconds (`time.process_time`, "
-            "ours only) are the steadier measure. Each row: ours and the reference back to back on the same "
+            "at the end): wall times are inflated by waiting for a core; CPU seconds of the Python process "
+            "(`time.process_time`, where shown) are the steadier measure. Each row: ours and the reference back to back on the same "
             "simulated data; medians of the runs shown.")
