@@ -15,12 +15,21 @@ from typing import Any, Mapping
 
 from helpers.params import Boolean, ParameterError, problems
 from helpers.report.figures import glue_figure
-from helpers.report.speccurve import choice_effects, curve_summary, curve_table, specification_curve
+from helpers.report.speccurve import CurveSummary, choice_effects, curve_summary, curve_table, specification_curve
 from helpers.report.tables import show
 
 from .stored import StoredSweep, load_stored
 
 PARAMETERS = {"quick": Boolean(doc="unused: the page reads a stored sweep either way")}
+
+
+def summarise(slug: str) -> tuple[StoredSweep, CurveSummary, dict[str, Any]]:
+    """The stored sweep of a chapter, what survives across its specifications, and the curve's arguments."""
+    stored = load_stored(slug)
+    spec = stored.speccurve
+    args = dict(estimate=spec["estimate"], ci_low=spec.get("ci_low"), ci_high=spec.get("ci_high"), se=spec.get("se"),
+                baseline=spec.get("baseline"))
+    return stored, curve_summary(stored.table, reference=spec.get("reference", 0.0), **args), args
 
 
 def robustness_page(slug: str, namespace: Mapping[str, Any]) -> StoredSweep:
@@ -30,18 +39,15 @@ def robustness_page(slug: str, namespace: Mapping[str, Any]) -> StoredSweep:
     bad = problems({k: namespace[k] for k in namespace if k == "quick"}, PARAMETERS)
     if bad:
         raise ParameterError("Invalid notebook parameters:\n" + "\n".join(bad))
-    stored = load_stored(slug)
+    stored, summary, args = summarise(slug)
     display(stored.admonition())
     key = f"{slug}.robustness"
     spec = stored.speccurve
     choices = list(stored.provenance["grid"].get("grid") or {})
-    args = dict(estimate=spec["estimate"], ci_low=spec.get("ci_low"), ci_high=spec.get("ci_high"), se=spec.get("se"),
-                baseline=spec.get("baseline"))
     reference = spec.get("reference", 0.0)
     fig = specification_curve(stored.table, choices=choices, ylabel=spec.get("label"), reference=reference,
                               labels=spec.get("labels"), paper=spec.get("paper"), **args)
     glue_figure(f"{key}.speccurve.figure", fig)
-    summary = curve_summary(stored.table, reference=reference, **args)
     for name, value in summary.as_dict().items():
         value = float("nan") if value is None else value
         glue(f"{key}.curve.{name}", 100 * value if name.startswith("share") else value, display=False)  # shares in %
