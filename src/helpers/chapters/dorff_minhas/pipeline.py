@@ -12,8 +12,8 @@ import pandas as pd
 
 from helpers.cache import cached
 from helpers.chapters.dorff_minhas import data as dm
-from helpers.chapters.dorff_minhas.settings import (CV_HORIZON, CV_SIGNIFICANCE, EVENT, LABELS, MODELS, MONADIC,
-                                                    NETWORK, ORDER, PH_LEVEL, SCENARIO_VARS, UNLAGGED)
+from helpers.chapters.dorff_minhas.settings import (CV_HORIZON, CV_SIGNIFICANCE, EVENT, ID_COLUMNS, LABELS, MODELS,
+                                                    MONADIC, NETWORK, ORDER, PH_LEVEL, SCENARIO_VARS, UNLAGGED)
 from helpers.chapters.dorff_minhas.synth import generate
 from helpers.methods import cox
 
@@ -50,7 +50,8 @@ def row_lag_same_year_share(frame: pd.DataFrame) -> float:
 
 def analysis_frame(settings) -> pd.DataFrame:
     """Case-year frame for the Cox models: the archive's file (lags and networks as the settings say) or the
-    generator's, years up to ``sample_end_year``, with the ``ph_tt_terms`` × log(t) interactions."""
+    generator's, years up to ``sample_end_year``. Columns: ID_COLUMNS, the senders' codes (SENDER_COLS), the
+    eleven covariates (ORDER) and the ``ph_tt_terms`` × log(t) interactions."""
     if not settings.data.is_real:
         frame = generate(seed=settings.seed, imputed=settings.imputed).frame
     else:
@@ -72,7 +73,7 @@ def analysis_frame(settings) -> pd.DataFrame:
             frame["lag1_tdata"], frame["lag1_allydata"] = dy["tdata"].to_numpy(), dy["allydata"].to_numpy()
             rec = network_terms(frame, settings, year_offset=-1)
             frame["lag1_uData"], frame["lag1_SuData2"] = rec["uData"], rec["SuData2"]
-    frame = frame[frame["year"] <= settings.sample_end_year].copy()
+    frame = frame.loc[frame["year"] <= settings.sample_end_year, ID_COLUMNS + dm.SENDER_COLS + ORDER].copy()
     for term in settings.ph_tt_terms:
         if term not in ORDER:
             raise ValueError(f"ph_tt_terms: {term!r} is not a model covariate; use one of {ORDER}")
@@ -281,36 +282,42 @@ class Robustness:
 
 def robustness(settings) -> Robustness:
     """Model 3 refitted under each check the paper mentions (archive-only checks on real data; the threatened
-    cases' networks, which read raw TIES, not in quick runs)."""
-    base = run(settings)
-    flagged = ph_flagged(base.model3)
-    changes = [
-        ("baseline_table_2_model_3", "Baseline (Table 2, Model 3)", {}),
-        ("clustered_se_by_case", "Clustered SE by case", {"se_type": "cluster"}),
-        ("log_time_interactions_for_ph_flagged_covariates", "Log-time interactions for PH-flagged covariates",
-         {"ph_tt_terms": flagged}),
-        ("listwise_deletion_table_3", "Listwise deletion (Table 3)", {"imputed": False}),
-        ("breslow_ties", "Breslow ties", {"ties": "breslow"}),
-    ]
-    if settings.data.is_real:
-        changes += [
-            ("security_issue_cases_imputed", "Security-issue cases, imputed", {"issue_subset": "secur"}),
-            ("security_issue_cases_unimputed", "Security-issue cases, unimputed",
-             {"issue_subset": "secur", "imputed": False}),
-            ("calendar_year_lags_all_lagged_covariates", "Calendar-year lags (all lagged covariates)",
-             {"lag_mode": "calendar"}),
-            ("calendar_year_lag_for_the_two_network_terms_only", "Calendar-year lag for the two network terms only",
-             {"lag_mode": "calendar_network"}),
-            ("raw_cumulative_counts_instead_of_srm", "Raw cumulative counts instead of SRM",
-             {"reciprocity_measure": "raw_counts"}),
+    cases' networks, which read raw TIES, not in quick runs). Cached; the fits are kept without their data."""
+    def model3(variant) -> cox.CoxResults:
+        return fit_models(analysis_frame(variant), variant, ("Model 3",))["Model 3"].without_data()
+
+    def compute() -> Robustness:
+        base = run(settings)
+        flagged = ph_flagged(base.model3)
+        changes = [
+            ("baseline_table_2_model_3", "Baseline (Table 2, Model 3)", {}),
+            ("clustered_se_by_case", "Clustered SE by case", {"se_type": "cluster"}),
+            ("log_time_interactions_for_ph_flagged_covariates", "Log-time interactions for PH-flagged covariates",
+             {"ph_tt_terms": flagged}),
+            ("listwise_deletion_table_3", "Listwise deletion (Table 3)", {"imputed": False}),
+            ("breslow_ties", "Breslow ties", {"ties": "breslow"}),
         ]
-        if not settings.quick:
-            changes.append(("networks_include_threatened_cases", "Networks include threatened cases",
-                            {"network_cases": "all"}))
-    variants = tuple(Variant(key, name, run(settings.replace(**change)).model3) for key, name, change in changes)
-    if not settings.data.is_real:
-        return Robustness(flagged, variants, None, None)
-    now = network_terms(base.frame, settings)
-    unlagged = base.frame.assign(lag1_uData=now["uData"], lag1_SuData2=now["SuData2"])
-    return Robustness(flagged, variants, row_lag_same_year_share(base.frame),
-                      fit_models(unlagged, settings, ("Model 3",))["Model 3"])
+        if settings.data.is_real:
+            changes += [
+                ("security_issue_cases_imputed", "Security-issue cases, imputed", {"issue_subset": "secur"}),
+                ("security_issue_cases_unimputed", "Security-issue cases, unimputed",
+                 {"issue_subset": "secur", "imputed": False}),
+                ("calendar_year_lags_all_lagged_covariates", "Calendar-year lags (all lagged covariates)",
+                 {"lag_mode": "calendar"}),
+                ("calendar_year_lag_for_the_two_network_terms_only", "Calendar-year lag for the two network terms only",
+                 {"lag_mode": "calendar_network"}),
+                ("raw_cumulative_counts_instead_of_srm", "Raw cumulative counts instead of SRM",
+                 {"reciprocity_measure": "raw_counts"}),
+            ]
+            if not settings.quick:
+                changes.append(("networks_include_threatened_cases", "Networks include threatened cases",
+                                {"network_cases": "all"}))
+        variants = tuple(Variant(key, name, model3(settings.replace(**change))) for key, name, change in changes)
+        if not settings.data.is_real:
+            return Robustness(flagged, variants, None, None)
+        now = network_terms(base.frame, settings)
+        unlagged = base.frame.assign(lag1_uData=now["uData"], lag1_SuData2=now["SuData2"])
+        return Robustness(flagged, variants, row_lag_same_year_share(base.frame),
+                          fit_models(unlagged, settings, ("Model 3",))["Model 3"].without_data())
+
+    return cached("dorff_minhas.robustness", settings.key(), compute)

@@ -109,8 +109,8 @@ class Rebuild:
     rows_rebuilt: int
     rows_archive: int
     rows_matched: int
-    rebuilt: dict[str, CoxResults]    # Models 1-3 on the rebuilt frame (archive row order)
-    archive: dict[str, CoxResults]    # Models 1-3 on the archive's frame
+    rebuilt: dict[str, CoxResults]    # Models 1-3 on the rebuilt frame (archive row order), without their data
+    archive: dict[str, CoxResults]    # Models 1-3 on the archive's frame, without their data
 
     def model3_gaps(self) -> pd.DataFrame:
         """Model 3 coefficients, rebuilt vs archive, and their difference in archive standard errors."""
@@ -149,6 +149,7 @@ def run(settings) -> Rebuild:
         return Rebuild(*_step1(settings), n_cases=len(dm.ties_cases()), distance=distance,
                        rows_rebuilt=len(rebuilt), rows_archive=len(archive.frame),
                        rows_matched=rows_matched(rebuilt, archive.frame),
-                       rebuilt=pipeline.fit_models(rebuilt, settings), archive=archive.models)
+                       rebuilt={m: fit.without_data() for m, fit in pipeline.fit_models(rebuilt, settings).items()},
+                       archive={m: fit.without_data() for m, fit in archive.models.items()})
 
     return cached("dorff_minhas.rebuild", settings.key(), compute)

@@ -45,6 +45,7 @@ class ArchiveStars(Stars):
 STARS = ArchiveStars(STARS_2.levels, STARS_2.marks)  # Tables 2-3: ** p<0.05, * p<0.10
 
 EVENT = "compliance"
+ID_COLUMNS = ["caseid", "targetstate", "year", "start", "stop", EVENT]
 MONADIC = ["lag1_polity2", "lag1_lgdpCAP", "lag1_gdpGR", "lag1_lpopulation", "lag1_domSUM"]
 DYADIC = ["noS", "Ddistdata", "lag1_tdata", "lag1_allydata"]
 NETWORK = ["lag1_uData", "lag1_SuData2"]
