@@ -5,7 +5,10 @@ Real (from the mirror, via ``helpers.data.load``): UNGA ideal points (exporter-U
 ATOP v5.1 (exporter US ally), EUSANCT case level (US-imposed sanctions on the importer, type filter),
 CEPII GeoDist ``distw`` (log distance), V-Dem v14 ``v2x_libdem``, GDP (Anders, Fariss & Markowitz
 simulated GDP in peacesciencer, 2011 USD, shifted to thousands of USD), COW dyadic trade (the extension).
-Hand-coded here: membership years of the four multilateral export-control regimes (MECR).
+Hand-coded here: membership years of the four multilateral export-control regimes (MECR). The generator's
+dual-use product set (when no CDU file is given): the HS92 codes flagged dual use in the EU's 2022 export-ban
+list (Chupilkin, Javorcik & Plekhanov, via ``helpers.data.eu_sanctions.dual_use_hs6``), a stand-in for the
+paper's 2021 EU dual-use correlation list (828 HS6 codes), which is not in the mirror.
 
 Not in the mirror: the controlled dual-use (CDU) trade flows (Atlas HS6 filtered by the EU dual-use list) and
 the historical US Commerce Country Chart. A user who has them names them with the parameters ``cdu_file`` and
@@ -22,7 +25,8 @@ the integration measures are real (:func:`real_cdu_panel`); with the Country Cha
 real. CDU file without a chart: the export-control index would be generated noise next to a real outcome, so
 the models leave it out (H2 not testable) and Table 1 shows it as synthetic. Chart without the CDU file: the
 generator (:mod:`.synth`) runs with the real index in its outcome equation (a method check with one more real
-regressor).
+regressor). Without the CDU file the generator's integration measures come from generated CDU networks over
+the real product set (:func:`dual_use_products`; parameter ``product_set``); the user-file path does not use it.
 """
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ from helpers.chapter import DataStatement
 from helpers.chapters.zeng_peterson import synth
 from helpers.chapters.zeng_peterson.settings import PAPER_EXCLUDED_TYPES
 from helpers.cache import file_fingerprint
-from helpers.data import DataChoice, DataUnavailable, choose_source, eusanct, load, user_file
+from helpers.data import DataChoice, DataUnavailable, choose_source, eu_sanctions, eusanct, load, user_file
 from helpers.methods.networks import integration
 
 US_CCODE = 2
@@ -55,6 +59,19 @@ KEYS = {
     "gdp": "peacesciencer_cow_sdp_gdp",
     "trade": "peacesciencer_cow_trade_ndy",
 }
+
+# The generator's dual-use product set (parameter ``product_set``): the EU's 2022 export-ban list, dual-use flag
+PRODUCT_SET_VINTAGE = 2022
+PRODUCT_SET_KEYS = eu_sanctions.REAL_KEYS
+
+
+@functools.lru_cache(maxsize=1)
+def dual_use_products() -> tuple[str, ...]:
+    """The HS92 six-digit codes flagged dual use in the EU's 2022 export-ban list on Russia (an HS92 code counts
+    when any HS2017 code it stands for is flagged): the generator's product set, a stand-in for the paper's 2021 EU
+    dual-use correlation list (828 HS6 codes), which the mirror does not hold."""
+    return eu_sanctions.dual_use_hs6(vintage=PRODUCT_SET_VINTAGE, hs=eu_sanctions.ZENG_PETERSON_HS)
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Multilateral export control regimes: first year of participation (ISO3). Sources: the regimes' own
@@ -490,16 +507,34 @@ REAL_COLUMNS = ("importer US sanction (EUSANCT)", "exporter US ally (ATOP 5.1)",
 GENERATED_OUTCOME = "log CDU export and its change (the outcome)"
 GENERATED_EXPORT_CONTROLS = "US export controls (Country Chart index)"
 GENERATED_INTEGRATION = "exporter and importer integration (closeness in CDU networks)"
+GENERATED_NETWORKS = ("exporter and importer integration: closeness in generated CDU networks, one per HS section "
+                      "of the real product set")
 GENERATED_SAMPLE = "which dyad-years trade (gravity selection calibrated to N)"
 EXTENSION_PAGE = "extension"  # the COW page: every column real, the user's files not used
 
 
+def uses_product_set(settings) -> bool:
+    """Whether a run's generator builds its networks over the real product set: ``product_set`` asks for it and no
+    CDU file replaces the generated outcome (a file named but missing is reported by ``user_files``)."""
+    cdu_given = settings.data_source != "synthetic" and bool(_given(settings, "cdu_file")[0])
+    return settings.product_set != "none" and not cdu_given
+
+
 def choose_data(settings) -> DataChoice:
-    """The mirror files of the covariates, and the generator of what the user's files do not give. The covariates
-    are real in every mode (there is no covariate generator), so a missing file always raises; the user's files
-    are checked by ``describe_data`` and the panel builders (the extension page does not use them)."""
-    choice = choose_source("real", list(KEYS.values()), generator=None, seed=settings.seed)
+    """The mirror files of the covariates (and of the product set, when the generator uses it), and the generator
+    of what the user's files do not give. The covariates are real in every mode (there is no covariate generator),
+    so a missing file always raises; the user's files are checked by ``describe_data`` and the panel builders (the
+    extension page does not use them)."""
+    keys = list(KEYS.values()) + (list(PRODUCT_SET_KEYS) if uses_product_set(settings) else [])
+    choice = choose_source("real", keys, generator=None, seed=settings.seed)
     return dataclasses.replace(choice, requested=settings.data_source, generator=synth.__name__, seed=settings.seed)
+
+
+def product_set_statement() -> str:
+    n = len(dual_use_products())
+    return (f"the dual-use product set: {n} HS92 codes flagged dual use in the EU's {PRODUCT_SET_VINTAGE} export-ban "
+            "list (Chupilkin, Javorcik & Plekhanov; a stand-in for the paper's 828-code 2021 EU correlation list), "
+            "grouped by HS section")
 
 
 def describe_data(settings, page: str | None = None) -> DataStatement:
@@ -518,8 +553,12 @@ def describe_data(settings, page: str | None = None) -> DataStatement:
         real += [f"log CDU export and its change (the outcome), from cdu_file {f.cdu.name}",
                  "which dyad-years are in the sample (the rows of cdu_file)",
                  "exporter and importer integration (closeness in the CDU networks of cdu_file)"]
+    elif uses_product_set(settings):
+        real.append(product_set_statement())
+        generated += [GENERATED_OUTCOME, GENERATED_NETWORKS, GENERATED_SAMPLE]
     else:
-        generated += [GENERATED_OUTCOME, GENERATED_INTEGRATION, GENERATED_SAMPLE]
+        generated += [GENERATED_OUTCOME, GENERATED_INTEGRATION + " (drawn directly; product_set='none')",
+                      GENERATED_SAMPLE]
     if f.export_controls_real:
         real.append(f"US export controls (index from the Country Chart file {f.chart.name})")
     else:

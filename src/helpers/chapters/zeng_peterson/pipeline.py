@@ -26,7 +26,7 @@ from helpers.methods.results import Results, from_pyfixest
 
 # the settings each cached step depends on (the user's files enter through their sha256)
 PANEL_INPUTS = ("seed", "truth_model", "dv_mode", "prox_normalisation", "ally_coding", "sanction_exclude_types",
-                "year_start", "year_end")
+                "year_start", "year_end", "product_set", "edge_transform")
 FIT_INPUTS = PANEL_INPUTS + ("quick", "arma_p", "arma_q", "reml", "correlation_index", "models")
 COW_PANEL_INPUTS = ("prox_normalisation", "ally_coding", "sanction_exclude_types", "year_start", "year_end",
                     "edge_transform")
@@ -90,8 +90,10 @@ def _build_panel(settings, files: data.UserFiles) -> pd.DataFrame:
     if files.outcome_real:
         return data.real_cdu_panel(cov, files, years, seed=settings.seed, edge_transform=settings.edge_transform)
     chart = data.chart_by_importer(files, cov) if files.export_controls_real else None
+    products = data.dual_use_products() if data.uses_product_set(settings) else None
     panel = synth.make_panel(cov, seed=settings.seed, truth_model=settings.truth_model, dv_mode=settings.dv_mode,
-                             years=years, export_controls=chart)
+                             years=years, export_controls=chart, products=products,
+                             edge_transform=settings.edge_transform)
     panel.attrs.update(outcome="synthetic", export_controls="real" if chart is not None else "synthetic",
                        **files.signature())
     return panel
@@ -212,7 +214,7 @@ def robustness(result: Result, settings, model: str) -> dict[str, Results]:
     d = d.sort_values(["dyad", "year"])
     same = (d.dyad.shift(1) == d.dyad) & (d.year.shift(1) == d.year - 1)
     d["lag_log_cdu"] = np.where(same, d.log_cdu.shift(1), np.nan)
-    specs = {"GLS-ARMA, Δ log CDU (paper)": fit_models(d, settings, [model])[model],
+    specs = {"GLS-ARMA, Δ log CDU (as the paper)": fit_models(d, settings, [model])[model],
              "GLS-ARMA, log CDU level": fit_models(d, settings, [model], dv="log_cdu", sample="in_diff_sample")[model],
              "GLS-ARMA, Δ log CDU + lagged level": fit_models(d, settings, [model], extra=["lag_log_cdu"])[model]}
     frame, xs = regression_frame(d[d.in_diff_sample], model, "d_log_cdu")

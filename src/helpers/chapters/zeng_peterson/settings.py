@@ -27,6 +27,11 @@ PARAMETERS = {
     "year_end": Integer(1998, 2015, default=2015),
     "dv_mode": Choice("latent", "censored", doc="synthetic DV: Δ latent y* (recovers β) or Δ of max(0, y*)"),
     "truth_model": Choice("M3", "M2", "M1", "null", doc="which Table 2 column the generator uses as β_true"),
+    "product_set": Choice("eu_dual_use_2022", "none",
+                          doc="the generator's dual-use products (without cdu_file): the HS92 codes flagged dual use "
+                              "in the EU's 2022 export-ban list, whose HS sections define the generated CDU networks "
+                              "the integration measures come from; 'none': integration drawn directly per "
+                              "country-year (the generator before the product set)"),
     "arma_p": Integer(0, 3, default=1),
     "arma_q": Integer(0, 3, default=1),
     "reml": Boolean(default=True, doc="REML (nlme default, the paper) or ML"),
@@ -44,6 +49,7 @@ PARAMETERS = {
 }
 
 STARS = STARS_3  # Table 2: * p<0.05, ** p<0.01, *** p<0.001
+SIGNIFICANCE = STARS.levels[-1]  # "significant": p below the paper's lowest star level (0.05)
 
 QUICK_DYAD_SHARE = 0.15  # quick=True keeps this share of dyads
 QUICK_N_SIMS = 200       # and at most this many draws for Figure 2

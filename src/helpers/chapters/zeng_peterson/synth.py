@@ -4,8 +4,11 @@ Real (inputs, from :func:`helpers.chapters.zeng_peterson.data.build_covariates`)
 log GDPs, MECR, liberal democracy, log distance. Synthetic (this module; the files are not public offline):
 
 * which dyad-years trade (gravity selection, calibrated to the paper's N = 289,405 levels / 265,447 changes);
-* ``export_controls`` (Country Chart index; a user's real chart can replace it, see :func:`make_panel`),
-  ``exp_int`` / ``imp_int`` (network closeness in CDU trade);
+* ``export_controls`` (Country Chart index; a user's real chart can replace it, see :func:`make_panel`);
+* ``exp_int`` / ``imp_int``: closeness in generated CDU trade networks, one network per product group of a
+  **real** dual-use product set (by default the HS92 codes flagged dual use in the EU's 2022 export-ban list,
+  :func:`network_integration`), max over groups, divided by the maximum, as the paper builds them from its CCL
+  categories; or, with ``products=None``, drawn directly per country-year (:func:`synthetic_country_measures`);
 * the outcome: the latent log CDU level y* with Δy* = α + γ_t + x'β_true + ε, ε ARMA(1,1) within dyad
   (φ = 0.4, θ = −0.7, innovation SD 0.51), β_true = the paper's Table 2 coefficients of ``truth_model``;
   ``log_cdu`` = max(0, y*) and ``d_log_cdu`` = Δy* (``dv_mode="latent"``) or Δ max(0, y*) ("censored").
@@ -19,6 +22,7 @@ import pandas as pd
 from scipy import optimize
 
 from helpers.methods.gls_arma import simulate_arma_errors
+from helpers.methods.networks import integration
 
 TARGET_LEVEL_ROWS = 289_405  # Table 1 N (1997-2015)
 TARGET_DIFF_ROWS = 265_447  # Table 2 N
@@ -117,6 +121,80 @@ def synthetic_country_measures(cov: pd.DataFrame, rng: np.random.Generator, ec_s
     return cy[["ccode", "year", "export_controls", "exp_int", "imp_int"]]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The product dimension: CDU networks per product group of a real dual-use product set
+# ---------------------------------------------------------------------------------------------------------
+# The 21 sections of the Harmonized System (first and last HS chapter): the groups of the generator's product
+# networks. The paper groups its codes by CCL category (0-9), which the EU export-ban list does not carry; the HS
+# section of each code stands in for it.
+HS_SECTIONS = {
+    "I Live animals": (1, 5), "II Vegetable products": (6, 14), "III Fats and oils": (15, 15),
+    "IV Prepared foodstuffs": (16, 24), "V Mineral products": (25, 27), "VI Chemicals": (28, 38),
+    "VII Plastics and rubber": (39, 40), "VIII Hides and leather": (41, 43), "IX Wood": (44, 46),
+    "X Pulp and paper": (47, 49), "XI Textiles": (50, 63), "XII Footwear and headgear": (64, 67),
+    "XIII Stone, ceramics, glass": (68, 70), "XIV Precious metals": (71, 71), "XV Base metals": (72, 83),
+    "XVI Machinery and electrical equipment": (84, 85), "XVII Vehicles, aircraft, vessels": (86, 89),
+    "XVIII Optical and measuring instruments": (90, 92), "XIX Arms and ammunition": (93, 93),
+    "XX Miscellaneous manufactures": (94, 96), "XXI Works of art": (97, 99),
+}
+# Generated flows of the product networks (log(1 + millions of USD) scale): gravity on the real covariates, a
+# persistent dyad term and yearly noise; each exporter spreads its flows over the product groups with Dirichlet
+# shares whose mean is the group's share of the product set (exporter specialisation).
+FLOW_LEVEL, FLOW_DYAD_SD, FLOW_YEAR_SD, SPECIALISATION = 1.5, 1.2, 0.3, 4.0
+MIN_FLOW_MUSD = 0.001  # a group's flow below a thousand dollars is no edge (keeps the networks small and fast)
+PRODUCT_STREAM = 14  # the product networks draw from their own stream, so every other draw stays as it was
+
+
+def hs_section(code: str) -> str:
+    """The HS section of a six-digit code (by its chapter, the first two digits)."""
+    chapter = int(str(code)[:2])
+    return next(name for name, (first, last) in HS_SECTIONS.items() if first <= chapter <= last)
+
+
+def product_groups(products) -> pd.Series:
+    """Number of codes of the product set in each HS section (sections without a code left out), largest first."""
+    codes = pd.Series(sorted(set(map(str, products))), dtype=str)
+    if codes.empty:
+        raise ValueError("The dual-use product set is empty.")
+    bad = codes[~codes.str.fullmatch(r"\d{6}")]
+    if len(bad):
+        raise ValueError(f"Product codes must be six digits (HS6); got {', '.join(bad.head(5))}.")
+    groups = codes.map(hs_section).value_counts()
+    return groups.rename("codes").rename_axis("section")
+
+
+def network_integration(rows: pd.DataFrame, products, rng: np.random.Generator,
+                        transform: str = "inv_log1p") -> pd.DataFrame:
+    """Exporter and importer integration from generated CDU networks over the product set: ccode, year, exp_int,
+    imp_int.
+
+    ``rows``: the dyad-years that trade (exporter, importer, year, exp_lngdp, imp_lngdp, lndist, ally). Each
+    dyad-year's flow, in millions of USD, is ``expm1(max(0, level))`` with level = FLOW_LEVEL + 0.55 g_i +
+    0.35 g_j - (ln D - 8.5) + 0.6 ally + a dyad term + yearly noise (g = log GDP - 18); it is split over the HS
+    sections of ``products`` by exporter shares drawn from Dirichlet(SPECIALISATION x the section's share of the
+    codes); a section's flow below MIN_FLOW_MUSD is no edge. Closeness as in the paper (``helpers.methods.networks.integration``: out-closeness in each year's
+    export network, in-closeness in the import network, per section, max over sections, divided by the overall
+    maximum); a country-year with no flow has integration 0."""
+    groups = product_groups(products)
+    share = (groups / groups.sum()).to_numpy()
+    codes = pd.factorize(rows.exporter.astype(np.int64) * 1000 + rows.importer)[0]
+    gi, gj = rows.exp_lngdp.to_numpy() - 18, rows.imp_lngdp.to_numpy() - 18
+    level = (FLOW_LEVEL + 0.55 * gi + 0.35 * gj - 1.0 * (rows.lndist.to_numpy() - 8.5) + 0.6 * rows.ally.to_numpy()
+             + rng.normal(0, FLOW_DYAD_SD, codes.max() + 1)[codes] + rng.normal(0, FLOW_YEAR_SD, len(rows)))
+    flow = np.expm1(np.maximum(level, 0.0))
+    exporters, e_idx = np.unique(rows.exporter.to_numpy(), return_inverse=True)
+    weights = rng.dirichlet(SPECIALISATION * share, size=exporters.size)[e_idx]        # rows x sections
+    split = flow[:, None] * weights
+    r, g = np.nonzero(split >= MIN_FLOW_MUSD)
+    edges = pd.DataFrame({"exporter": rows.exporter.to_numpy()[r], "importer": rows.importer.to_numpy()[r],
+                          "year": rows.year.to_numpy()[r], "group": g, "flow": split[r, g]})
+    out = integration(edges, "out", category="group", transform=transform).rename(
+        columns={"node": "ccode", "closeness": "exp_int"})
+    inn = integration(edges, "in", category="group", transform=transform).rename(
+        columns={"node": "ccode", "closeness": "imp_int"})
+    return out.merge(inn, on=["year", "ccode"], how="outer").fillna(0.0)[["ccode", "year", "exp_int", "imp_int"]]
+
+
 def design(panel: pd.DataFrame, model: str) -> pd.DataFrame:
     """Regressors of Model 1/2/3 (main terms, then sanction interactions), without year dummies."""
     X = panel[MAIN].copy()
@@ -128,8 +206,13 @@ def design(panel: pd.DataFrame, model: str) -> pd.DataFrame:
 
 def make_panel(covariates: pd.DataFrame, seed: int = 20240101, truth_model: str = "M3",
                dv_mode: str = "latent", years: tuple[int, int] = (1997, 2015),
-               export_controls: pd.DataFrame | None = None) -> pd.DataFrame:
+               export_controls: pd.DataFrame | None = None, products=None,
+               edge_transform: str = "inv_log1p") -> pd.DataFrame:
     """The analysis panel: real covariates + synthetic selection, EC, integration and outcome.
+
+    ``products`` (HS6 codes): the dual-use product set whose HS sections define the generated CDU networks the
+    integration measures come from (:func:`network_integration`, edges as ``edge_transform``); ``None`` draws the
+    integration measures directly per country-year instead (the generator before the product set).
 
     Returns levels rows for ``years`` with ``log_cdu`` and, where the previous year is in the panel,
     ``d_log_cdu``; ``in_diff_sample`` flags the rows of the Table 2 sample. ``dyad`` is an integer id.
@@ -146,7 +229,12 @@ def make_panel(covariates: pd.DataFrame, seed: int = 20240101, truth_model: str 
         ec = export_controls[["importer", "year"]].drop_duplicates()
         cov = cov.merge(ec, on=["importer", "year"]).sort_values(["exporter", "importer", "year"], ignore_index=True)
     present = _select_dyad_years(cov, rng, years)
-    cm = synthetic_country_measures(cov, rng)
+    cm = synthetic_country_measures(cov, rng)   # drawn in every mode, so the later draws stay the same
+    if products is not None:
+        net = network_integration(cov[present], products, np.random.default_rng([seed, PRODUCT_STREAM]),
+                                  edge_transform)
+        cm = cm.drop(columns=["exp_int", "imp_int"]).merge(net, on=["ccode", "year"], how="left")
+        cm = cm.fillna({"exp_int": 0.0, "imp_int": 0.0})
     if export_controls is not None:
         real_ec = export_controls[["importer", "year", "export_controls"]].rename(columns={"importer": "ccode"})
         cm = cm.drop(columns="export_controls").merge(real_ec, on=["ccode", "year"], how="left")
@@ -191,5 +279,6 @@ def make_panel(covariates: pd.DataFrame, seed: int = 20240101, truth_model: str 
                                  np.nan)
     full["in_diff_sample"] = in_window & prev_present
     out = full[in_window].reset_index(drop=True)
-    out.attrs.update(seed=seed, truth_model=truth_model, dv_mode=dv_mode, level_shift=float(shift))
+    out.attrs.update(seed=seed, truth_model=truth_model, dv_mode=dv_mode, level_shift=float(shift),
+                     products=len(set(products)) if products is not None else 0)
     return out
