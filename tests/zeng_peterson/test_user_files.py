@@ -118,9 +118,14 @@ def test_real_outcome_export_controls_and_integration_come_from_the_files(files)
     assert len(pipeline.figure2_effects(result, p.replace(n_sims=50))) > 0
     frame = claims.scorecard(p, result).frame()
     t2 = frame[frame.table == "Table 2"]
-    assert "recovery" not in set(frame.rule) and {"sign_sig", "tolerance"} <= set(t2.rule)
-    assert "log CDU export" in set(frame.row) and "US export controls" in set(frame.row)
-    assert set(frame.data_source) == {"real"}
+    assert "method check" not in set(frame.evidence) and "input" not in set(frame.evidence)
+    assert set(t2.evidence) == {"rebuilt from sources"} and {"sign_sig", "exact"} == set(t2.rule)
+    assert set(t2.column) == {"Model 1", "Model 2"}                      # every fitted model, against the paper
+    t1 = frame[frame.table == "Table 1"].set_index(["row", "column"])
+    assert t1.loc[("log CDU export", "Ally"), "evidence"] == "rebuilt from sources"
+    assert t1.loc[("US export controls", "Ally"), "verdict"] != "not testable offline"
+    assert t1.loc[("Exporter log GDP", "Ally"), "evidence"] == "other real data"   # another GDP source
+    assert frame.set_index("table").loc["Footnote 19", "evidence"] == "rebuilt from sources"
 
     statement = zd.describe_data(p)
     assert statement.generated == () and statement.kind == "real"
