@@ -94,10 +94,15 @@ class Results:
             for G in self.gammas})
 
     @cached_property
+    def secondary_long_runs(self) -> dict[float, pd.DataFrame]:
+        """{Gamma: long-run effects of the two secondary-sanction tools (% vs 'Gamma only')}, both ban shares."""
+        s = self.settings
+        return {G: scenarios.secondary_long_run(self.params, G, s.tau_RX_shock, s.tau_z_shock) for G in self.gammas}
+
+    @property
     def secondary_long_run(self) -> pd.DataFrame:
         """Long-run effects of the two secondary-sanction tools at the primary ban share (% vs 'Gamma only')."""
-        s = self.settings
-        return scenarios.secondary_long_run(self.params, s.Gamma, s.tau_RX_shock, s.tau_z_shock)
+        return self.secondary_long_runs[self.settings.Gamma]
 
     def _cached(self, experiment: str, compute):
         return cached(SLUG, {"experiment": experiment, **self.settings.key()}, compute)

@@ -109,7 +109,7 @@ def secondary_runs(p: FWParams, Gamma: float, tau_RX_up: float = 0.10, tau_z_up:
 
 def secondary_long_run(p: FWParams, Gamma: float, tau_RX_up=0.10, tau_z_up=0.245) -> pd.DataFrame:
     """Long-run micro and macro effects of the two secondary-sanction tools relative to 'Gamma only'
-    (% changes; RU GDP as % vs the initial steady state), spec section 6.4."""
+    (% changes; RU and RW GDP as % vs the initial steady state), spec section 6.4."""
     base = baseline_steady_state(p)
     zX_pre = float(np.exp(base.x[26]))
     cases = {"Gamma only": {}, "tau_RX": dict(tau_RX=p.tau_RX * (1 + tau_RX_up)),
@@ -119,10 +119,13 @@ def secondary_long_run(p: FWParams, Gamma: float, tau_RX_up=0.10, tau_z_up=0.245
         st = counterfactual(p, Gamma, True, **kw)
         fr = reporting_frame(p, st.x[:, None], st.objects, zX_pre).iloc[0]
         fr["RU GDP vs initial, %"] = 100 * (st.gdp[1] / base.gdp[1] - 1)
+        fr["RW GDP vs initial, %"] = 100 * (st.gdp[2] / base.gdp[2] - 1)
         levels[name] = fr
     lv = pd.DataFrame(levels)
     cols = ["z_tilde_RX", "z_check_RX", "rx_price", "rx_cost_factor", "reexports", "N_RX", "d_DRX", "d_RX"]
     out = pd.DataFrame({c: 100 * (lv.loc[cols, c] / lv.loc[cols, "Gamma only"] - 1) for c in ("tau_RX", "tau_z")})
-    out.loc["RU GDP vs initial, %"] = lv.loc["RU GDP vs initial, %", ["tau_RX", "tau_z"]]
-    out["Gamma only"] = np.r_[np.zeros(len(cols)), lv.loc["RU GDP vs initial, %", "Gamma only"]]
+    gdp = ["RU GDP vs initial, %", "RW GDP vs initial, %"]
+    for row in gdp:
+        out.loc[row] = lv.loc[row, ["tau_RX", "tau_z"]]
+    out["Gamma only"] = np.r_[np.zeros(len(cols)), lv.loc[gdp, "Gamma only"].to_numpy()]
     return out[["Gamma only", "tau_RX", "tau_z"]]
