@@ -162,7 +162,7 @@ def judge(claim: pd.Series, cell: pd.Series, value: float, evidence: str, *, sig
     rule, printed = claim["rule"], cell["estimate"]
     published = _num(printed)
     if rule == "input" or evidence == "input":
-        return "input", "a calibration target: the model is built to hit it"
+        return "input", "an input: a calibration target or true by construction, listed and never scored"
     if evidence == "method check":
         if truth is None or se is None:
             raise ValueError(f"claim {claim.name}: a method check needs the generator's truth and the estimate's SE")
@@ -383,7 +383,8 @@ def claims_view(cells: pd.DataFrame, base: str = "../../"):
     import html
 
     claims = claims_table(cells)
-    parts = ['<table class="claims"><thead><tr><th>claim</th><th>evidence</th><th>verdict</th><th>where</th>'
+    parts = ['<table class="claims"><colgroup><col class="claim"><col class="evidence"><col class="verdict">'
+             '<col class="where"></colgroup><thead><tr><th>claim</th><th>evidence</th><th>verdict</th><th>where</th>'
              '</tr></thead><tbody>']
     for _, c in claims.iterrows():
         colour = _COLOURS.get(c["verdict"], "")
