@@ -5,6 +5,10 @@ Real (offline mirror, via helpers.data.load):
   * HS92 concordances (`concordance_hs0_isic3`, `concordance_wiod_2013`, `concordance_hs0_bec4`, `concordance_hs0_desc`):
     the HS6 product universe, each product's WIOD industry and its BEC rev. 4 end-use class (theta).
   * IMF IMTS Russian goods imports by partner 2019 (`imf_imts_russia_by_partner`): partner shares.
+  * The EU export bans on Russia (Regulation 833/2014) by HS2017 code with the date each took effect
+    (`eu_sanctions_hs6_chupilkin`, read by `helpers.data.eu_sanctions`), joined to HS92 through the concordance
+    package's HS2017 -> HS92 tables (`eu_list_hs92`): the EU list of Table 1, Figures 7-9 and the scenarios, as in
+    force on 9 May 2022 (the paper's cut-off), unless `eu_list="generated"`.
 Readers for files the mirror does not have (BACI / Atlas HS6 bilateral trade, sanction lists by HS6), so a user
 holding them can run the chapter on them: `read_baci`, `read_atlas`, `read_sanction_list`, `products_from_trade`.
 """
@@ -17,14 +21,27 @@ import numpy as np
 import pandas as pd
 
 from helpers.chapter import DataStatement
-from helpers.data import DataChoice, choose_source, load
+from helpers.data import DataChoice, choose_source, eu_sanctions, load
 
 WIOD_KEYS = ("wiod2013_wiot_2008",)
 CONCORDANCE_KEYS = ("concordance_hs0_isic3", "concordance_wiod_2013", "concordance_hs0_bec4", "concordance_hs0_desc")
 SIGMA_KEY = "concordance_sigma_hs0"
 IMF_KEY = "imf_imts_russia_by_partner"
 REAL_KEYS = WIOD_KEYS + CONCORDANCE_KEYS + (IMF_KEY,)
+EU_LIST_KEYS = eu_sanctions.REAL_KEYS          # the ban list and the HS2017 -> HS92 concordance chain
 GENERATOR = "helpers.chapters.hausmann_schetter_yildirim.synth"
+
+# The EU list as the paper uses it: restrictions in force on 9 May 2022 (Section 2: "imposed ... between February
+# 21st and May 9th 2022"; the file also carries 17 codes banned since 2016, in force on that date too). An HS92
+# code stands for one or more HS2017 codes; it counts as banned when ANY of them is (the list itself flags an
+# HS2017 code when any part of it is banned, so "any" keeps its convention one level up). HS92 codes no HS2017
+# code maps to ("orphans") have no status in the list and count as not banned.
+EU_LIST_DATE = eu_sanctions.HSY_CUTOFF
+EU_HS_RULE = "any"
+# `eu_list="real_no_luxury"`: the codes banned in any category but the luxury-goods ban (Annex XVIII, added by
+# Regulation 2022/428 on 15 March 2022; among others cars above EUR 50,000). The paper's Table 1 marks exactly the
+# products this list bans, none of those banned only as luxury goods.
+NO_LUXURY = tuple(c for c in eu_sanctions.CATEGORIES if c != "luxury")
 
 # What the pages state they ran on (the admonition at the top of each page).
 REAL_WORLD = "IO model: WIOD 2013 release, world input-output table 2008, aggregated to 18 groups x 16 industries"
@@ -32,17 +49,34 @@ REAL_PRODUCT_FRAME = (
     "HS92 product universe and descriptions; each product's WIOD industry (HS92 -> ISIC3 -> WIOD) and BEC rev. 4 "
     "class (theta)",
     "Russia's import mix across WIOD industries (WIOD 2008) and partner shares of Russian imports 2019 (IMF IMTS)")
+REAL_EU_LIST = ("the EU list: EU export bans on Russia in force on 9 May 2022 (Regulation 833/2014, by HS2017 code, "
+                "Chupilkin, Javorcik & Plekhanov), joined to HS92 through the concordance (banned when any of its "
+                "HS2017 codes is)")
+REAL_EU_LIST_NO_LUXURY = REAL_EU_LIST + ", without the codes banned only as luxury goods"
 GENERATED_PRODUCTS = (
     "Russian imports by HS6 product and partner group (Atlas 2019 in the paper)",
-    "imputed Russian home sales (ITPD-E in the paper)", "HS6 trade elasticities (Fontagne et al. 2022 in the paper)",
-    "EU and US export-restriction lists (Global Trade Alert in the paper)")
+    "imputed Russian home sales (ITPD-E in the paper)", "HS6 trade elasticities (Fontagne et al. 2022 in the paper)")
+GENERATED_US_LIST = "the US list of export bans and controls (Global Trade Alert in the paper; not public here)"
+GENERATED_EU_LIST = "the EU list (Global Trade Alert in the paper)"
 GENERATED_WORLD = "IO model: a generated world table of 18 groups x 16 industries (instead of WIOD)"
 GENERATED_UNIVERSE = "the HS6 product universe, its industries and end-use classes (instead of the concordances)"
 
 
+def real_eu_list(s) -> bool:
+    """Whether the run uses the real EU list (`eu_list` "real" or "real_no_luxury", and the mirror's files in use)."""
+    return s.eu_list != "generated" and s.data is not None and s.data.is_real
+
+
+def eu_categories(eu_list: str) -> tuple[str, ...] | None:
+    """The ban categories an `eu_list` choice counts (None: all of them)."""
+    return NO_LUXURY if eu_list == "real_no_luxury" else None
+
+
 def choose_data(s) -> DataChoice:
-    """Real (WIOD, concordances, IMF shares) when every file resolves, else the generator (see `data_source`)."""
-    return choose_source(s.data_source, REAL_KEYS, generator=GENERATOR, seed=s.seed)
+    """Real (WIOD, concordances, IMF shares, and the EU ban list unless `eu_list="generated"`) when every file
+    resolves, else the generator (see `data_source`)."""
+    keys = REAL_KEYS + (EU_LIST_KEYS if s.eu_list != "generated" else ())
+    return choose_source(s.data_source, tuple(dict.fromkeys(keys)), generator=GENERATOR, seed=s.seed)
 
 
 PAGES = (None, "criterion", "io_calibration")      # the pages whose statement differs, and the default (None)
@@ -59,8 +93,11 @@ def describe_data(s, page: str | None = None) -> DataStatement:
                                   "Appendix B.2 are evaluated on a grid.")
     if page == "io_calibration":
         return DataStatement(real=(REAL_WORLD,) if real else (), generated=() if real else (GENERATED_WORLD,))
-    return DataStatement(real=(REAL_WORLD, *REAL_PRODUCT_FRAME) if real else (),
-                         generated=GENERATED_PRODUCTS + (() if real else (GENERATED_WORLD, GENERATED_UNIVERSE)))
+    eu_real = real_eu_list(s)
+    lists = (GENERATED_US_LIST,) if eu_real else (GENERATED_EU_LIST, GENERATED_US_LIST)
+    eu_item = REAL_EU_LIST_NO_LUXURY if s.eu_list == "real_no_luxury" else REAL_EU_LIST
+    return DataStatement(real=(REAL_WORLD, *REAL_PRODUCT_FRAME, *((eu_item,) if eu_real else ())) if real else (),
+                         generated=GENERATED_PRODUCTS + lists + (() if real else (GENERATED_WORLD, GENERATED_UNIVERSE)))
 
 
 # BEC rev. 4 (3-digit, zero-padded as in the concordance package) -> end-use class (spec section 2.3).
@@ -103,6 +140,40 @@ def hs92_products() -> pd.DataFrame:
     df["consumer"] = df["bec_class"].str.startswith("consumer")
     df["wiod_n"] = df["wiod_n"].astype(float)
     return df.reset_index(drop=True)
+
+
+@lru_cache(maxsize=2)
+def eu_list_hs92(categories: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The EU list of 9 May 2022 on the HS92 codes: one row per HS92 code with n_hs2017 (HS2017 codes it stands for;
+    0 = an orphan, no status), n_banned (those banned by the date, in one of `categories`; None = any), eu (1 when
+    any is banned: `EU_HS_RULE`), eu_all (1 when all are), first_date (the earliest ban among them) and the category
+    flags (`helpers.data.eu_sanctions.CATEGORIES`)."""
+    t = eu_sanctions.to_hs("hs92", date=EU_LIST_DATE, categories=categories, links="union", orphans="missing")
+    out = t[["hs6", "n_hs2017", "n_banned", "first_date", *eu_sanctions.CATEGORIES]].copy()
+    out["eu"] = t["banned_any"].fillna(False).astype(bool).astype(int)
+    out["eu_all"] = t["banned_all"].fillna(False).astype(bool).astype(int)
+    return out
+
+
+@lru_cache(maxsize=1)
+def eu_list_facts() -> dict:
+    """The list behind the chapter's EU column, in numbers: HS2017 codes banned by 9 May 2022 (and how many of them
+    by each wave), HS92 codes banned under the 'any' and 'all' rules, orphans, and codes no concordance can map."""
+    bans = eu_sanctions.bans()
+    on = bans["banned"] & (bans["date"] <= EU_LIST_DATE)
+    waves = bans.loc[on, "date"].dt.strftime("%Y_%m_%d").value_counts().sort_index()
+    hs92 = eu_list_hs92()
+    universe = set(hs92_products()["hs6"])
+    mine = hs92[hs92["hs6"].isin(universe)]
+    no_luxury = eu_list_hs92(NO_LUXURY)
+    return {"hs2017_codes": int(len(bans)), "hs2017_banned": int(on.sum()),
+            "hs2017_banned_unmappable": int((on & ~bans["in_hs2017"]).sum()),
+            **{f"wave_{d}": int(n) for d, n in waves.items()},
+            "hs92_codes": int(len(mine)), "hs92_banned_any": int(mine["eu"].sum()),
+            "hs92_banned_all": int(mine["eu_all"].sum()), "hs92_orphans": int((mine["n_hs2017"] == 0).sum()),
+            "hs92_banned_no_luxury": int(no_luxury.loc[no_luxury["hs6"].isin(universe), "eu"].sum()),
+            "hs92_one_to_many": int((mine["n_hs2017"] > 1).sum()),
+            "hs92_split": int(((mine["n_banned"] > 0) & (mine["n_banned"] < mine["n_hs2017"])).sum())}
 
 
 @lru_cache(maxsize=1)

@@ -39,7 +39,7 @@ def scenario_runs(s: Settings, scenarios=sc.SCENARIOS) -> dict[int, sc.ScenarioR
         kind = s.data.kind
         w = inputs.world(kind, s.industry_scheme)
         elasticities, theta_d = cal.elasticities(s.elasticity_set, s.industry_scheme)
-        products = prepare(inputs.product_table(kind, s.seed, s.industry_scheme, s.elasticity_source), s)
+        products = prepare(inputs.product_table(kind, s.seed, s.industry_scheme, s.elasticity_source, s.eu_list), s)
         results = sc.run_all(w, IOModel(w, elasticities), products, list(s.coalition), theta_d, scenarios=scenarios,
                              targeting_rule=s.targeting_rule, target_share=s.ban_share_target or None,
                              expansion=s.expansion, fn23_scaling=s.fn23_scaling, seed=s.seed)
@@ -73,7 +73,7 @@ class Results:
     def raw_products(self) -> pd.DataFrame:
         """The HS6 product table as built (before ranking)."""
         s = self.settings
-        return inputs.product_table(self.kind, s.seed, s.industry_scheme, s.elasticity_source)
+        return inputs.product_table(self.kind, s.seed, s.industry_scheme, s.elasticity_source, s.eu_list)
 
     @cached_property
     def products(self) -> pd.DataFrame:

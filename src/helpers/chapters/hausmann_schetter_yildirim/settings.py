@@ -11,6 +11,11 @@ SLUG = "hausmann_schetter_yildirim"
 
 PARAMETERS = {
     "data_source": Choice("auto", "real", "synthetic", doc="WIOD + concordances from the mirror (real) or all synthetic"),
+    "eu_list": Choice("real", "real_no_luxury", "generated",
+                      doc="the EU export bans in force on 9 May 2022 (Reg. 833/2014, HS2017 -> HS92); the same without "
+                          "the codes banned only under the luxury-goods ban (Annex XVIII, 15 March 2022), which the "
+                          "paper's Table 1 does not count; or the generator's list (calibrated to the paper's "
+                          "moments). Without the mirror's files (data_source synthetic) the list is generated"),
     "quick": Boolean(doc="smoke run: fewer scenarios / robustness variants"),
     "seed": Integer(0, 2**31 - 1, default=4, doc="seed of the synthetic product-level generator"),
     "coalition": ListOf(Choice(*COALITION), min_len=1, default=tuple(COALITION), doc="coalition groups that sanction"),
@@ -45,4 +50,6 @@ ROBUSTNESS_VARIANTS = {
     "B-F 15 industries": {"industry_scheme": "bf30_15"},
     "theta = 0.5 (Eq. 3/4)": {"theta_intermediate": 0.5},
     "B-W elasticity ordering": {"elasticity_source": "broda_weinstein_rank"},
+    "EU list without luxury bans": {"eu_list": "real_no_luxury"},
+    "generated EU list": {"eu_list": "generated"},
 }

@@ -221,5 +221,7 @@ def headlines(table: pd.DataFrame) -> dict:
         "russia_loss_s5": float(L[5]),
         "coordination_ge_expansion": bool((L[2] - L[4]) >= (L[4] - L[1])),
         "ordering_holds": bool(L[1] < L[4] < L[2] < L[5] < L[6]),
+        "adoption_gt_as_is": bool(L[2] > L[1] and L[3] > L[1]),
+        "expansion_raises_cost": bool(L[6] > L[5]),
         "banned_share_s2": float(table.loc[2, "banned_share"]),
     }
