@@ -29,7 +29,9 @@ def test_data_statements_name_what_is_generated():
     products_page = describe_data(synthetic)
     assert products_page.kind == "synthetic"
     assert any("world table" in item for item in products_page.generated)       # no WIOD: the world is generated too
-    assert any("sanction" in item.lower() or "restriction" in item for item in products_page.generated)
+    assert any("EU list" in item for item in products_page.generated)          # no files: the EU list is generated
+    assert any("US list" in item for item in products_page.generated)
+    assert synthetic.eu_list == "real" and not products_page.real
 
 
 def test_a_misspelt_page_is_refused():
