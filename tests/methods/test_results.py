@@ -97,17 +97,14 @@ def test_cox_without_data_cannot_be_used_for_predictions():
         cox.cox_zph(lean)
 
 
-def test_gravity_result_data_assignment_is_a_deprecated_shim():
-    """Chapter code still frees the sample with `res.data = None`; it warns (use without_data()), and any
-    other assignment raises."""
+def test_gravity_result_data_cannot_be_cleared_in_place():
+    """The sample is dropped by without_data(), never by editing the fit."""
     r = _ppml()
-    with pytest.warns(DeprecationWarning, match="without_data"):
-        r.data = None
-    assert r.data is None
     with pytest.raises(dataclasses.FrozenInstanceError):
-        r.data = pd.DataFrame()
+        r.data = None
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.label = {}
+    assert r.data is not None and r.without_data().data is None
 
 
 def test_pyfixest_adapter_reads_the_public_api():

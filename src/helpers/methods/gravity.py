@@ -19,7 +19,6 @@ trade's units; the ratio residual is `resid / trade` where trade >= `min_trade`.
 from __future__ import annotations
 
 import contextlib
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -500,23 +499,6 @@ class RegressionResult(Results):
         return lines + ([("Dropped (collinear)", ", ".join(self.dropped))] if self.dropped else [])
 
 
-_frozen_setattr = RegressionResult.__setattr__
-
-
-def _setattr_data_none(self, name, value):
-    """Deprecated, to be deleted: chapter code still writes `res.data = None` to free the sample; it should
-    use `res = res.without_data()`. Every other assignment raises as on any frozen result."""
-    if name == "data" and value is None:
-        warnings.warn("RegressionResult is frozen: use res.without_data() instead of res.data = None.",
-                      DeprecationWarning, stacklevel=2)
-        object.__setattr__(self, name, value)
-        return
-    _frozen_setattr(self, name, value)
-
-
-RegressionResult.__setattr__ = _setattr_data_none
-
-
 def _dense_cov(fit: "DenseFit") -> pd.DataFrame:
     return pd.DataFrame(fit.vcov, index=fit.names, columns=fit.names)
 
@@ -736,11 +718,6 @@ def count_signs(results: list[RegressionResult], terms, alpha: float = 0.10) -> 
                 ns += 1
         rows.append({"term": term, "pos_sig": pos, "neg_sig": neg, "not_sig": ns, "dropped": dropped})
     return pd.DataFrame(rows).set_index("term")
-
-
-def stars(p: float) -> str:
-    """Deprecated (chapter code still imports it): use ``helpers.report.tables.STARS_STD.of(p)``."""
-    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.10 else ""
 
 
 # ----------------------------------------------------------------------------------------------
