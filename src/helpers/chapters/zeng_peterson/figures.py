@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from helpers.report.figures import PALETTE, WIDTH, panel_grid
 
@@ -52,8 +52,8 @@ def figure2(effects: pd.DataFrame):
         ax.set_yticks(y, labels)
         ax.set_ylim(len(labels) - 0.5, -0.5)      # the first variable on top
         ax.set_title(m)
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%".replace("-", "\u2212")))
     fig.set_size_inches(WIDTH, 4.8)
     fig.tight_layout(rect=(0, 0.15, 1, 1))
     fig.supxlabel("change in CDU exports, % (US ally: 0 → 1; the others: +1 SD)", fontsize=10, y=0.09)
