@@ -15,7 +15,7 @@ import pytest
 
 from helpers import paths
 from helpers.notebooks import glued_keys, toc_documents
-from helpers.report.scorecard import COLUMNS
+from helpers.report import claims
 
 pytestmark = pytest.mark.book
 HTML = paths.BUILD / "html"
@@ -55,9 +55,31 @@ def test_every_glue_reference_in_prose_pages_exists(built_book):
             assert key in keys, f"{page.relative_to(paths.ROOT)} pastes {key!r}, which {doc} does not glue"
 
 
-def test_book_scorecard_csv(built_book):
-    frame = pd.read_csv(paths.BUILD / "scorecard.csv")
-    assert set(COLUMNS) <= set(frame.columns)
+def test_book_scorecard_csv_carries_claims_evidence_and_pages(built_book):
+    frame = pd.read_csv(paths.BUILD / "scorecard.csv", dtype=str, keep_default_na=False)
+    assert set(claims.CELL_COLUMNS) <= set(frame.columns)
+    assert set(frame["evidence"]) <= set(claims.EVIDENCE)
+
+
+def test_every_verdict_links_to_an_existing_page_and_anchor(built_book):
+    frame = pd.read_csv(paths.BUILD / "scorecard.csv", dtype=str, keep_default_na=False)
+    for (page, anchor), rows in frame.groupby(["page", "anchor"]):
+        html = HTML / pd.io.common.stringify_path(page).replace(".ipynb", ".html")
+        assert html.exists(), f"claims {sorted(set(rows.claim_id))[:3]} link to {page}, which the book does not build"
+        if anchor:
+            assert f'id="{anchor}"' in html.read_text(), f"{page} has no anchor #{anchor} (claims {sorted(set(rows.claim_id))[:3]})"
+
+
+def test_no_method_check_or_input_is_counted_and_the_headline_adds_up(built_book):
+    cells = pd.read_csv(paths.BUILD / "scorecard.csv", dtype={"published": str}, keep_default_na=False,
+                        na_values={"replicated": [""]})
+    table = claims.claims_table(cells)
+    counts = claims.headline_counts(table)
+    counted = table[~table.evidence.isin(claims.NOT_COUNTED)]
+    assert counts["claims"] == len(counted)
+    assert counts["method_checks"] == int((table.evidence == "method check").sum())
+    page = (HTML / "summary" / "scorecard.html").read_text()
+    assert claims.headline_sentence(table).split(";")[0].split(",")[0] in re.sub(r"<[^>]+>", "", page)
 
 
 def test_executed_notebooks_are_offered_for_download(built_book):
@@ -117,3 +139,48 @@ def test_page_renders(page, server, browser):
     assert "Traceback (most recent call last)" not in text
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / (page.replace("/", "__").replace(".html", ".png"))))
+
+
+# ---- what a reader sees, at 1280 px: typeset math, whole tables, legible figures, no stray code, live links ----
+READER_CHECKS = r"""
+const main = document.querySelector('main') || document.body;
+const article = main.querySelector('article, .bd-article') || main;
+const width = article.clientWidth;
+const text = main.innerText;
+const scrolls = el => { for (let p = el.parentElement; p && p !== main; p = p.parentElement) {
+  const o = getComputedStyle(p).overflowX; if ((o === 'auto' || o === 'scroll') && p.clientWidth <= width + 2) return true; }
+  return false; };
+return {
+  rawMath: (text.match(/\\\(|\\\)|\$[^$\s][^$]{0,80}\$/g) || []).slice(0, 3),
+  truncated: /rows × \d+ columns/.test(text) || /\n…\n/.test(text),
+  wideTables: Array.from(main.querySelectorAll('table')).filter(t => t.getBoundingClientRect().width > width + 2 && !scrolls(t)).length,
+  smallFigures: Array.from(main.querySelectorAll('figure img, .cell_output img')).filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width < 250).map(i => i.src.split('/').pop()).slice(0, 3),
+  visibleCode: Array.from(main.querySelectorAll('.cell:not(.tag_remove-input):not(.tag_hide-input) .cell_input')).filter(c => c.offsetParent !== null).map(c => c.innerText.split('\n').length),
+  links: Array.from(main.querySelectorAll('a[href]')).map(a => a.getAttribute('href')).filter(h => !/^(https?:|mailto:|#|data:)/.test(h)),
+};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_what_a_reader_sees(page, server, browser):
+    """Math typeset (no raw TeX), no pandas truncation, no table wider than the column outside its own scroll box,
+    figures at least 250 px wide, no long visible code cell, and every internal link resolves."""
+    browser.set_window_size(1280, 2000)
+    browser.get(f"{server}/{page}")
+    browser.execute_script("return window.MathJax && MathJax.startup && MathJax.startup.promise")
+    import time
+
+    time.sleep(0.5)          # MathJax typesets asynchronously
+    seen = browser.execute_script(READER_CHECKS)
+    assert not seen["rawMath"], f"raw TeX on the page: {seen['rawMath']}"
+    assert not seen["truncated"], "a pandas truncation marker"
+    assert seen["wideTables"] == 0, f"{seen['wideTables']} table(s) wider than the content column outside a scroll box"
+    assert not seen["smallFigures"], f"figures narrower than 250 px: {seen['smallFigures']}"
+    long_code = [n for n in seen["visibleCode"] if n > 12]
+    assert not long_code, f"visible code cells of {long_code} lines: plumbing belongs behind remove-input/hide-input"
+    base = (HTML / page).parent
+    for href in seen["links"]:
+        target = href.split("#")[0].split("?")[0]
+        if target:
+            assert (base / target).resolve().exists(), f"broken internal link {href}"
