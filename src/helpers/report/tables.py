@@ -100,6 +100,7 @@ class Table:
     decimals: int | Mapping[str, int] = 3
     labels: Mapping[str, str] | None = None
     index: bool | None = None          # None: shown unless it is a plain 0..n-1 range
+    escape: bool = True                # cells and labels are text; False only for cells that hold HTML on purpose
 
     def _label(self, name) -> str:
         if isinstance(name, tuple):
@@ -126,11 +127,11 @@ class Table:
         shown.columns = (pd.MultiIndex.from_tuples([tuple(self._label(x) for x in c) for c in frame.columns])
                          if isinstance(frame.columns, pd.MultiIndex) else [self._label(c) for c in frame.columns])
         plain_index = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
-        styler = shown.style
+        styler = shown.style.format(escape="html" if self.escape else None)
         if not (self.index if self.index is not None else not plain_index):
             styler = styler.hide(axis="index")
         else:
-            styler = styler.format_index(self._label, axis="index")
+            styler = styler.format_index(self._label, axis="index", escape="html" if self.escape else None)
         text = [j for j, c in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
         styler = styler.set_table_styles([{"selector": f"td.col{j}", "props": "text-align: left; white-space: normal;"
                                            " min-width: 10em;"} for j in text], overwrite=False)
@@ -148,9 +149,9 @@ class Table:
 
 def show(frame: pd.DataFrame, caption: str | None = None, note: str | None = None,
          decimals: int | Mapping[str, int] = 3, labels: Mapping[str, str] | None = None,
-         index: bool | None = None) -> Table:
+         index: bool | None = None, escape: bool = True) -> Table:
     """The one renderer for every table in the book (for display or glue); see `Table`."""
-    return Table(frame, caption, note, decimals, labels, index)
+    return Table(frame, caption, note, decimals, labels, index, escape)
 
 
 def glue_table(key: str, table: Table, display: bool | None = None) -> Table:
