@@ -36,7 +36,7 @@ def data_source_admonition(choice: DataChoice, real: list[str] | None = None, sy
                  f"{html.escape(str(choice.origins[k]))})" for k in choice.keys]
     generator = (f"the seeded generator <code>{html.escape(str(choice.generator))}</code> (seed {choice.seed})"
                  if choice.generator else "a seeded generator")
-    if choice.is_real and not synthetic:
+    if (real or choice.is_real) and not synthetic:      # the page's own statement decides, not the chapter's choice
         title, kind = "Data: real files from the pinned sources", "note"
         parts = [f"<p>Every input of this page is real: {html.escape('; '.join(real))}.</p>" if real else
                  "<p>Every input of this page is real.</p>"]
