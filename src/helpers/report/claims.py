@@ -251,10 +251,12 @@ class ClaimCard:
         return self._add(cell, claim, (table, row, column), float(value), evidence, verdict,
                          "; ".join(filter(None, [why, note])))
 
-    def unavailable(self, table: str, row: str, column: str, reason: str) -> None:
+    def unavailable(self, table: str, row: str, column: str, reason: str, evidence: str | None = None) -> None:
+        """List a cell the book cannot compute offline, naming what is missing in `reason`."""
         cell = self._cell(table, row, column)
         claim = self.claims.loc[cell["claim_id"]]
-        self._add(cell, claim, (table, row, column), math.nan, self._evidence(claim, None), "not testable offline", reason)
+        self._add(cell, claim, (table, row, column), math.nan, self._evidence(claim, evidence), "not testable offline",
+                  reason)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.cells, columns=CELL_COLUMNS)
