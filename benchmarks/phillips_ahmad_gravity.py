@@ -28,13 +28,14 @@ FIT = r"""
 import json, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 from helpers.methods import gravity as G
-from helpers.synth import phillips_ahmad as S
+from helpers.chapters.phillips_ahmad import synth as S
+from helpers.chapters.phillips_ahmad.settings import GRAVITY_VARS
 n_generic, engine, demeaner = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 w = S.SyntheticWorld(seed=1, n_generic=n_generic)
 panel = w.sector_panel("Machinery", (1995, 2009))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t, c = time.perf_counter(), time.process_time()
-r = G.fit_ppml(panel, S.GRAVITY_VARS, engine=engine, demeaner=demeaner)
+r = G.fit_ppml(panel, GRAVITY_VARS, engine=engine, demeaner=demeaner)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
 print(json.dumps({"rows": len(panel), "wall": wall, "cpu": cpu,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "before_mb": base / 1024,
@@ -43,12 +44,12 @@ print(json.dumps({"rows": len(panel), "wall": wall, "cpu": cpu,
 
 PIPELINE = r"""
 import json, os, pickle, resource, sys, tempfile, time
-from helpers.chapters import phillips_ahmad as C
+from helpers.chapters.phillips_ahmad import chapter, pipeline
+from helpers.chapters.phillips_ahmad.settings import QUICK_N_GENERIC
 n_generic, quick = int(sys.argv[1]), sys.argv[2] == "1"
-s = C.settings(n_generic=n_generic, quick=quick)
-s["data_source"] = "synthetic"
+s = chapter.settings(n_generic=n_generic, quick=quick, data_source="synthetic")
 t, c = time.perf_counter(), time.process_time()
-run = C._run(s)                      # what run_chapter computes on a cache miss
+run = pipeline.estimate(s)           # what pipeline.run computes on a cache miss
 wall, cpu = time.perf_counter() - t, time.process_time() - c
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 tm = run.timings
@@ -68,26 +69,22 @@ with tempfile.TemporaryDirectory() as tmp:            # the result cache: writte
     load = time.perf_counter() - t0
 print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "fits": len(stage1), "stage1": sum(stage1),
                   "stage1_max": max(stage1), "stage2_fits": len(stage2), "stage2": sum(stage2),
-                  "countries": 28 + (min(n_generic, C.QUICK_N_GENERIC) if quick else n_generic),
+                  "countries": 28 + (min(n_generic, QUICK_N_GENERIC) if quick else n_generic),
                   "cache_mb": size, "cache_write": dump, "cache_load": load}))
 """
 
 EXTRAS = r"""
 import json, resource, sys, time
-from helpers.chapters import phillips_ahmad as C
+from helpers.chapters.phillips_ahmad import chapter, mechanics, pipeline, routes
 n_generic = int(sys.argv[1])
 out = {}
-s = C.settings(n_generic=n_generic)
-s["data_source"] = "synthetic"
+s = chapter.settings(n_generic=n_generic, data_source="synthetic")
 t, c = time.perf_counter(), time.process_time()
-C._route_recovery(s)                 # notebook 03 (and the scorecard): 3 route sectors x (with, without, placebo)
+routes.recover(s)                    # notebook 03 (and the scorecard): 3 route sectors x (with, without, placebo)
 out["routes"] = (time.perf_counter() - t, time.process_time() - c)
-q = C.settings(n_generic=n_generic, sectors="quick")
-q["data_source"] = "synthetic"
-run = C._run(q)                      # stands in for the full run: the warnings page uses Machinery and Metals only
-run.settings = dict(run.settings, sectors="all")
+run = pipeline.estimate(chapter.settings(n_generic=n_generic, sectors="quick", data_source="synthetic"))
 t, c = time.perf_counter(), time.process_time()
-C.sanc_across_specifications(run)    # notebook 05: 6 specifications x 2 sectors x 2 periods (8 one-step PPML fits)
+mechanics.sanc_across_specifications(run)  # notebook 05: 6 specifications x 2 sectors x 2 periods
 out["sanc"] = (time.perf_counter() - t, time.process_time() - c)
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
@@ -162,7 +159,7 @@ def main() -> None:
         "formed until the standard errors. BLAS is pinned to one thread (oversubscribed OpenBLAS made the "
         "small solves 20x slower on the shared machine).", "",
         "## Whole chapter pipeline", "",
-        "`helpers.chapters.phillips_ahmad._run` (what `run_chapter` computes on a cache miss): synthetic world, "
+        "`helpers.chapters.phillips_ahmad.pipeline.estimate` (what `pipeline.run` computes on a cache miss): synthetic world, "
         "14 sectors x 2 periods of PPML, the residual frame, adding-up checks, 28 second-stage OLS regressions "
         "(4 sectors and 48 countries in quick mode). The result cache is written once and loaded by each of "
         "the chapter's notebooks.", "",
