@@ -1,11 +1,11 @@
-"""The paper's transcribed numbers (data/published/phillips_ahmad.csv), read through the scorecard's loader: the
+"""The paper's transcribed numbers (data/published/phillips_ahmad.csv), read through the claims loader: the
 targets the tables print beside ours and the true coefficients of the synthetic world."""
 from __future__ import annotations
 
 import pandas as pd
 
 from helpers.chapters.phillips_ahmad.settings import SLUG
-from helpers.report.scorecard import load_published
+from helpers.report.claims import load_published
 
 
 def published() -> pd.DataFrame:
