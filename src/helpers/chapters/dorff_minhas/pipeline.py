@@ -12,8 +12,8 @@ import pandas as pd
 
 from helpers.cache import cached
 from helpers.chapters.dorff_minhas import data as dm
-from helpers.chapters.dorff_minhas.settings import (CV_HORIZON, CV_SIGNIFICANCE, EVENT, ID_COLUMNS, LABELS, MODELS,
-                                                    MONADIC, NETWORK, ORDER, PH_LEVEL, SCENARIO_VARS, UNLAGGED)
+from helpers.chapters.dorff_minhas.settings import (CV_HORIZON, EVENT, FIGURE2_YEARS, ID_COLUMNS, LABELS, MODELS,
+                                                    MONADIC, NETWORK, ORDER, PH_LEVEL, SCENARIO_VARS, STARS, UNLAGGED)
 from helpers.chapters.dorff_minhas.synth import generate
 from helpers.methods import cox
 
@@ -119,6 +119,17 @@ def run(settings) -> ModelFits:
     return cached("dorff_minhas.models", settings.key(), compute)
 
 
+def listwise_loss(imputed: ModelFits, unimputed: ModelFits) -> dict[str, int]:
+    """Model 3's complete case-years and cases on the imputed and the unimputed file, and what listwise deletion
+    loses (the text's "almost 1,000 country-year observations and 100 unique sanction cases")."""
+    kept = {name: fits.frame[["caseid", "start", "stop", EVENT] + fits.model3.names].dropna()
+            for name, fits in (("imputed", imputed), ("unimputed", unimputed))}
+    out = {f"rows_{k}": len(v) for k, v in kept.items()} | {f"cases_{k}": int(v["caseid"].nunique())
+                                                             for k, v in kept.items()}
+    return out | {"rows_lost": out["rows_imputed"] - out["rows_unimputed"],
+                  "cases_lost": out["cases_imputed"] - out["cases_unimputed"]}
+
+
 def ph_tests(fit: cox.CoxResults) -> pd.DataFrame:
     """Grambsch-Therneau score tests of proportional hazards (``cox.zph``, Kaplan-Meier time scale), per term
     and GLOBAL."""
@@ -169,6 +180,18 @@ def outcomes(cases: pd.DataFrame | None = None) -> Outcomes:
                     other_pct=100 * fo.isin([8, 9]).sum() / n)
 
 
+def data_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Rows and unique cases of an analysis file (the data section's "over 800 cases", "over 7,500 observations")."""
+    return {"rows": len(frame), "cases": int(frame["caseid"].nunique())}
+
+
+def past_horizon(frame: pd.DataFrame, years: float = CV_HORIZON) -> tuple[int, float]:
+    """Cases whose spell runs past ``years`` years in ``frame``, and the share of them that end in compliance."""
+    by_case = frame.groupby("caseid").agg(stop=("stop", "max"), complied=(EVENT, "max"))
+    past = by_case[by_case["stop"] > years]
+    return len(past), float(past["complied"].mean()) if len(past) else float("nan")
+
+
 def summary_stats(frame: pd.DataFrame) -> pd.DataFrame:
     """Tables 4-5: N, mean, median, SD, min, max on ``na.omit`` over the outcome and Model 3 covariates."""
     cols = [EVENT] + MODELS["Model 3"]
@@ -177,6 +200,54 @@ def summary_stats(frame: pd.DataFrame) -> pd.DataFrame:
                         "Min.": d.min(), "Max.": d.max()})
     out.index = [LABELS[c] for c in cols]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 2: compliance reciprocity among the most active states
+# ---------------------------------------------------------------------------------------------
+def reciprocity_panel(year: int, top: int = 5) -> pd.DataFrame:
+    """Figure 2's states in ``year``: the ``top`` states with the largest absolute row sums of the compliance
+    network's SRM relationship effects (archive ``compSRM``) and the ``top`` with the largest column sums; their
+    effects among themselves (row complies with column; zero diagonal)."""
+    g = dm.archive_compliance_srm()["ueffect"][year]
+    rows = g.abs().sum(1).nlargest(top).index
+    cols = g.abs().sum(0).nlargest(top).index
+    keep = list(dict.fromkeys(list(rows) + list(cols)))
+    return g.loc[keep, keep]
+
+
+def incoming_edges(panel: pd.DataFrame, state: int) -> tuple[int, int]:
+    """(positive, negative) incoming edges of ``state`` in a Figure 2 panel: the other states' effects towards it."""
+    if state not in panel.columns:
+        return 0, 0
+    inc = panel[state].drop(state)
+    inc = inc[inc.abs() > 1e-9]
+    return int((inc > 0).sum()), int((inc < 0).sum())
+
+
+ISRAEL, USA = 666, 2                                         # the archive panel's codes
+CANADA_FRANCE = {(20, 200): 1, (20, 365): -1, (20, 740): -1, (220, 740): 1, (220, 260): -1}   # row -> column: sign
+
+
+@dataclass(frozen=True)
+class Figure2Reading:
+    """What the text reads off Figure 2, per panel year: (positive, negative) incoming edges of Israel and of the
+    United States, and the panels that show Canada, the UK, Russia, Japan, France and Germany, with those in which
+    Canada → UK is positive, Canada → Russia and → Japan negative, France → Japan positive and → Germany negative."""
+
+    israel: dict[int, tuple[int, int]]
+    usa: dict[int, tuple[int, int]]
+    shown: tuple[int, ...]
+    signs_hold: tuple[int, ...]
+
+
+def figure2_reading(years=FIGURE2_YEARS, top: int = 5) -> Figure2Reading:
+    panels = {y: reciprocity_panel(y, top) for y in years}
+    states = {s for pair in CANADA_FRANCE for s in pair}
+    shown = tuple(y for y, p in panels.items() if states <= set(p.index))
+    hold = tuple(y for y in shown if all(np.sign(panels[y].loc[a, b]) == sign for (a, b), sign in CANADA_FRANCE.items()))
+    return Figure2Reading({y: incoming_edges(p, ISRAEL) for y, p in panels.items()},
+                          {y: incoming_edges(p, USA) for y, p in panels.items()}, shown, hold)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,10 +288,15 @@ class CrossValidation:
         """AUC with (fold, time) rows and one column per model."""
         return self.auc.pivot_table(index=["fold", "time"], columns="model", values="auc")
 
+    def starred(self) -> pd.Series:
+        """Per row of ``coefs``: the estimate carries a star by the paper's convention (``STARS``: p < 0.10, the
+        90 % interval Figure 6 draws excludes zero)."""
+        return self.coefs["p_value"].map(STARS.of) != ""
+
     def stable(self) -> bool:
-        """Every reciprocity estimate keeps one sign and p < CV_SIGNIFICANCE in every training set."""
-        return all(np.sign(g["estimate"]).nunique() == 1 and (g["p_value"] < CV_SIGNIFICANCE).all()
-                   for _, g in self.coefs.groupby("term"))
+        """Every reciprocity estimate keeps one sign and a star in every training set."""
+        coefs = self.coefs.assign(starred=self.starred())
+        return all(np.sign(g["estimate"]).nunique() == 1 and g["starred"].all() for _, g in coefs.groupby("term"))
 
     def model3_best_share(self) -> pd.Series:
         """Per fold: the share of horizons up to CV_HORIZON at which Model 3's AUC beats Models 1 and 2."""

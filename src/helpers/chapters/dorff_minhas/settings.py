@@ -62,6 +62,8 @@ UNLAGGED = {"lag1_polity2": "polity2", "lag1_lgdpCAP": "lgdpCAP", "lag1_gdpGR": 
             "lag1_tdata": "tdata", "lag1_allydata": "allydata"}
 
 SCENARIO_VARS = {"lag1_lgdpCAP": "Figure 3", "noS": "Figure 4", "lag1_uData": "Figure 5a", "lag1_SuData2": "Figure 5b"}
-PH_LEVEL = 0.05            # fn 15: covariates whose cox.zph test has p below this get log-time interactions
-CV_HORIZON = 15            # Figure 7 is read at t <= 15 years
-CV_SIGNIFICANCE = 0.10     # Figure 6: "significant" is the 90% interval excluding zero
+# Constants of the paper's design (not verdict rules: those are in data/published/dorff_minhas_claims.csv)
+PH_LEVEL = 0.05            # fn 15's procedure: covariates whose cox.zph test has p below this get log-time interactions
+CV_HORIZON = 15            # the paper reads Figure 7 "before the 15 year mark"
+FIGURE1_YEAR = 1984                   # the paper's Figure 1
+FIGURE2_YEARS = (1972, 1992, 2012)    # the paper's Figure 2 panels
