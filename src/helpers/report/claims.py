@@ -307,6 +307,8 @@ def grade(claims: pd.DataFrame) -> tuple[str, str]:
     """The AEA Data Editor's four words for one chapter, from its headline claims scored as reproductions."""
     head = claims[claims["headline"] & claims["evidence"].isin(REPRODUCTIONS)
                   & (claims["verdict"] != "not testable offline")]
+    head = (head.assign(_rank=head["evidence"].map(REPRODUCTIONS.index)).sort_values("_rank")
+            .drop_duplicates("claim_id"))          # a claim scored on two kinds of evidence counts once
     if head.empty:
         return "not able to reproduce", "no headline claim can be scored as a reproduction offline"
     n, exact = len(head), int((head["verdict"] == "reproduced").sum())

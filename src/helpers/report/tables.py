@@ -1,6 +1,7 @@
 """Tables printed the way the papers print them: coefficient with stars over its SE in parentheses."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -88,6 +89,17 @@ def side_by_side(ours: pd.DataFrame, published: pd.DataFrame, names: tuple[str, 
     return out
 
 
+_NUMBER_LIKE = re.compile(r"^[\s(\[]*[−+-]?[\d,]*\.?\d+%?[)\]]?[*†‡]*[\s,]*([(\[]?[−+-]?[\d,]*\.?\d+[)\]]?[*†‡]*)?\s*$")
+
+
+def _numeric_column(column: pd.Series) -> bool:
+    """Numbers, or numbers printed as text ("0.510**", "(0.102)", "(0.31, 0.71)", "—"): right-aligned on one line."""
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    cells = [str(v).strip() for v in column if str(v).strip() not in ("", "—", "nan", "None")]
+    return bool(cells) and all(_NUMBER_LIKE.match(c) for c in cells)
+
+
 @dataclass(frozen=True)
 class Table:
     """A table as a journal's appendix prints it: booktabs rules, readable headers, numbers at a fixed precision
@@ -132,7 +144,7 @@ class Table:
             styler = styler.hide(axis="index")
         else:
             styler = styler.format_index(self._label, axis="index", escape="html" if self.escape else None)
-        text = [j for j, c in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
+        text = [j for j in range(frame.shape[1]) if not _numeric_column(frame.iloc[:, j])]
         styler = styler.set_table_styles([{"selector": f"td.col{j}", "props": "text-align: left; white-space: normal;"
                                            " min-width: 10em;"} for j in text], overwrite=False)
         styler = styler.set_table_attributes('class="booktabs"')
