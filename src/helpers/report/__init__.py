@@ -1,6 +1,6 @@
-"""Reporting: `tables` (paper-style tables), `figures` (theme, glue), `scorecard`, `provenance` (data admonitions),
-`speccurve` (specification curves). Submodules are imported on use (`from helpers.report import scorecard`), so
-a kernel that needs only the scorecard does not pay for matplotlib."""
+"""Reporting: `tables` (the one table renderer), `figures` (theme, glue), `claims` (claims and verdicts),
+`provenance` (data admonitions), `speccurve` (specification curves). Submodules are imported on use
+(`from helpers.report import claims`), so a kernel that needs only the claims does not pay for matplotlib."""
 
 import os
 
