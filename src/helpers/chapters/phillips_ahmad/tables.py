@@ -10,6 +10,7 @@ from helpers.chapters.phillips_ahmad.paper import paper_table, published
 from helpers.chapters.phillips_ahmad.pipeline import GravityRun, source_of
 from helpers.chapters.phillips_ahmad.settings import GEO_LABELS, GEO_TERMS, GRAVITY_LABELS, PAPER_PERIODS, STARS
 from helpers.methods.gravity import RegressionResult, count_signs
+from helpers.report.tables import Table, show
 
 SIGNIFICANCE = 0.10            # Tables 1-2 count coefficients significant at 10%
 
@@ -21,27 +22,71 @@ def coefficient_cells(result: RegressionResult) -> dict[str, str]:
 
 
 # ---- Tables 5-6 (gravity), 9-10 (second stage) and 1-2 (their sign counts) --------------------
+def sig3(x: float) -> str:
+    """Three significant digits with trailing zeros kept (-0.550, 0.0260), as the paper prints them."""
+    text = format(float(x), "#.3g")
+    return text[:-1] if text.endswith(".") else text
+
+
+def _text(value) -> str:
+    """A published cell as text, '' where it is empty."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+
+
 def gravity_table(result: GravityRun, period: str) -> pd.DataFrame:
     """Tables 5-6 layout: ours (coefficient with stars, SE) by sector; for synthetic runs next to the true values
-    (= the paper's estimates), for real runs alone."""
+    (= the paper's estimates, with the paper's SE), for real runs alone. Three significant digits, trailing zeros
+    kept."""
     cols = {}
     pub = published()
     table = "Table 6" if period == result.period_labels[0] else "Table 5"
     for r in result.gravity:
         if r.label["period"] != period:
             continue
-        ours = {GRAVITY_LABELS.get(t, t): c for t, c in coefficient_cells(r).items()}
+        ours = {GRAVITY_LABELS.get(row.term, row.term):
+                f"{sig3(row.estimate)}{STARS.of(row.p_value)} ({sig3(row.std_error)})"
+                for row in r.tidy().itertuples()}
         ours["Adjusted pseudo R²"] = f"{r.stats['apr2']:.3f}"
         ours["Observations"] = f"{r.nobs:,}"
-        cols[(r.label["sector"], "ours")] = ours
+        cols[(r.label["sector"], "Ours")] = ours
         if result.kind == "synthetic":
             p = pub[(pub.table == table) & (pub.column == r.label["sector"])].set_index("row")
-            cols[(r.label["sector"], "paper")] = {
+            cols[(r.label["sector"], "Paper")] = {
                 GRAVITY_LABELS.get(t, "Adjusted pseudo R²" if t == "apr2" else t):
-                    f"{p.loc[t, 'estimate']:.3g}{p.loc[t, 'stars']}" for t in p.index}
+                    f"{sig3(p.loc[t, 'estimate'])}{_text(p.loc[t, 'stars'])}"
+                    + (f" ({sig3(p.loc[t, 'se'])})" if _text(p.loc[t, "se"]) else "") for t in p.index}
     out = pd.DataFrame(cols)
     order = [GRAVITY_LABELS[v] for v in GRAVITY_LABELS if GRAVITY_LABELS[v] in out.index]
     return out.reindex(order + ["Adjusted pseudo R²", "Observations"]).fillna("")
+
+
+# Tables 5-6 split by sector group so each printed table has at most 8 columns (4 sectors, ours and the paper's)
+SECTOR_GROUPS = {
+    "a": ("Food", "Apparel", "Wood/paper", "Fuel"),
+    "b": ("Chemicals/pharma", "Plastics/rubber", "Nonmetallic minerals", "Metals"),
+    "c": ("Fabricated metals", "Machinery", "Appliances"),
+    "d": ("Electronics", "Transportation equipment", "Misc."),
+}
+
+
+def gravity_tables(result: GravityRun, period: str) -> dict[str, Table]:
+    """Tables 5-6 as four `Table`s, one per sector group (letter -> Table), each captioned "Table n (letter): ..."
+    with ours beside the paper's; a group with no sector in this run says so."""
+    frame = gravity_table(result, period)
+    number = "6" if period == result.period_labels[0] else "5"
+    beside = (" beside the paper's estimate and SE (the generator's true values in synthetic mode)"
+              if result.kind == "synthetic" else "")
+    out = {}
+    for letter, group in SECTOR_GROUPS.items():
+        part = frame[[c for c in frame.columns if c[0] in group]]
+        if part.shape[1] == 0:
+            part = pd.DataFrame({"": ["not estimated in this run"]}, index=["Sectors " + ", ".join(group)])
+        out[letter] = show(
+            part, caption=f"Table {number} ({letter}): PPML gravity by sector, {period}, "
+                          f"{', '.join(group)}",
+            note=f"Ours: coefficient with stars at 10/5/1% and pair-clustered SE in parentheses{beside}. "
+                 "Three significant digits, as the paper prints them.")
+    return out
 
 
 def stage2_table(result: GravityRun, period: str) -> pd.DataFrame:
