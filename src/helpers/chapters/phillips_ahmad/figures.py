@@ -9,7 +9,9 @@ import pandas as pd
 
 from helpers.chapters.phillips_ahmad.data import vdem_world_means
 from helpers.chapters.phillips_ahmad.pipeline import GravityRun
+from helpers.data.gsdb import COUNTRIES
 from helpers.methods.gravity import decile_outliers, median_series, partner_series
+from helpers.report.figures import WIDTH
 
 FIG1_PARTNERS = {"imports": ("CHN", "CAN", "MEX", "KHM", "VNM"), "exports": ("CAN", "MEX", "KHM", "VNM")}
 FIG6_PARTNERS = ("CHN", "CAN", "MEX", "KHM", "VNM")
@@ -17,6 +19,11 @@ FIG8_PARTNERS = ("CAN", "MEX", "VNM", "KHM", "RUS")
 RUSSIA_PARTNERS = ("CHN", "IND", "KAZ", "DEU", "FRA", "POL", "GBR", "TUR", "BLR", "ARM", "ITA", "ESP", "UKR", "USA")
 PANEL_SECTORS = ("Chemicals/pharma", "Metals", "Machinery", "Transportation equipment")
 RESIDUAL_COLUMNS = {"level": "resid", "ratio": "ratio", "pearson": "pearson", "log": "log", "relative": "relative"}
+NAME_FIXES = {"VNM": "Vietnam", "KOR": "South Korea", "PRK": "North Korea"}   # first GSDB name is historical
+_NAMES = {}
+for _name, _code in COUNTRIES.items():
+    _NAMES.setdefault(_code, _name)
+_NAMES.update(NAME_FIXES)
 RATIO_FLOOR = -3.0     # the ratio is <= 1 but unbounded below: tiny flows would flatten the plot
 
 
@@ -144,16 +151,29 @@ def figure_russia(result: GravityRun):
     return fig
 
 
+def country_name(code: str) -> str:
+    """A country's name for a figure: the GSDB name of an ISO3 code; the synthetic world's generated codes
+    (G007) as "synthetic country 7"."""
+    if len(code) == 4 and code.startswith("G") and code[1:].isdigit():
+        return f"synthetic country {int(code[1:])}"
+    return _NAMES.get(code, code)
+
+
 def figure_outliers(result: GravityRun, reporter: str, flow: str, value: str = "resid"):
     """Figures 7, 9 and 11 as ranked bars (no shapefiles offline): `reporter`'s partners in the top and bottom
     decile of unexplained `flow` in the last year. Returns (figure, the partners)."""
     d = decile_outliers(result.resid, reporter, flow=flow, value=value)
-    fig, ax = plt.subplots(figsize=(7, max(3, 0.25 * len(d))))
+    fig, ax = plt.subplots(figsize=(WIDTH, max(3.0, 0.28 * len(d) + 1.2)))
     colors = ["#1b4f72" if g == "top" else "#c0392b" for g in d["group"]]
-    ax.barh(d["partner"], d[value], color=colors)
+    ax.barh([country_name(c) for c in d["partner"]], d[value], color=colors)
     ax.axvline(0, color="k", lw=0.8)
     ax.invert_yaxis()
-    ax.set_title(f"{reporter} {flow}, {int(result.resid['year'].max())}: top (blue) and bottom (red) decile")
+    unit = "unexplained trade (USD m)" if value == "resid" else "unexplained trade / trade (share)"
+    ax.set_xlabel(f"{unit}, summed over sectors")
+    ax.set_ylabel("partner country (\"synthetic country n\": a generated country)" if d["partner"].astype(str).str.match(r"G\d{3}$").any()
+                  else "partner country")
+    ax.set_title(f"{country_name(reporter)} {flow}, {int(result.resid['year'].max())}:\n"
+                 "top decile (blue) and bottom decile (red) of partners")
     fig.tight_layout()
     return fig, d
 
@@ -225,14 +245,25 @@ def figure_partner_panels(result: GravityRun, reporter: str, wanted, flow: str, 
     colours = {c: f"C{k}" for k, c in enumerate(wanted)}
     panels = [("(a) all sectors", None)] + [(f"({l}) {sec}", sec) for l, sec in zip("bcde", sectors)]
     absent = [sec for sec in sectors if sec not in present]
-    fig, axes = plt.subplots(2, len(panels), figsize=(3.4 * len(panels), 6.4), sharex=True)
+    # one row per panel, two columns (panel_grid's width): unexplained value on the left, its ratio to trade on
+    # the right; the value axes are created first so fig.axes lists (a)-(e) values, then (a)-(e) ratios
+    fig = plt.figure(figsize=(WIDTH, 2.3 * len(panels)))
+    grid = fig.add_gridspec(len(panels), 2)
+    values = [fig.add_subplot(grid[k, 0]) for k in range(len(panels))]
+    ratios = [fig.add_subplot(grid[k, 1], sharex=values[0]) for k in range(len(panels))]
+    for ax in values[1:]:
+        ax.sharex(values[0])
+    axes = [ax for pair in zip(values, ratios) for ax in pair]
     agg = None
-    for col, (label, sec) in enumerate(panels):
-        ax_v, ax_r = axes[0, col], axes[1, col]
+    for row, (label, sec) in enumerate(panels):
+        ax_v, ax_r = values[row], ratios[row]
         ax_v.set_title(label, fontsize=10)
+        ax_r.set_title(f"{label}, ratio", fontsize=10)
+        ax_v.set_ylabel("unexplained (USD m)")
+        ax_r.set_ylabel("unexplained / trade")
         if sec is not None and sec not in present:
             for ax in (ax_v, ax_r):
-                ax.text(0.5, 0.5, "sector not in\nthis run", ha="center", va="center", transform=ax.transAxes,
+                ax.text(0.5, 0.5, "sector not in this run", ha="center", va="center", transform=ax.transAxes,
                         color="0.4")
                 ax.set_yticks([])
             continue
@@ -240,12 +271,17 @@ def figure_partner_panels(result: GravityRun, reporter: str, wanted, flow: str, 
         s = _plot_partner_panel(ax_v, ax_r, data, result, reporter, have, flow, colours)
         if sec is None:
             agg = s
-    axes[0, 0].set_ylabel("unexplained value (USD m)")
-    axes[1, 0].set_ylabel("unexplained / trade")
+    for ax in axes[:-2]:
+        ax.tick_params(labelbottom=False)
+    for ax in axes[-2:]:
+        ax.set_xlabel("year")
     handles = [plt.Line2D([], [], color=colours[c], lw=1.6) for c in have]
-    fig.legend(handles, have, loc="upper center", ncol=len(have), frameon=False, bbox_to_anchor=(0.5, 1.0))
-    fig.suptitle(title, y=1.04)
-    fig.tight_layout()
+    fig.suptitle(f"{title}\nunexplained trade (left, USD m) and unexplained / trade (right, share; "
+                 f"axis cut at {RATIO_FLOOR:g})", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.legend(handles, [country_name(c) for c in have], loc="upper center", ncol=min(len(have), 3),
+               frameon=False, bbox_to_anchor=(0.5, 0.955), title="partner")
+    fig.subplots_adjust(top=0.86)
     return fig, agg, absent
 
 
