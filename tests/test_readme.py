@@ -20,7 +20,7 @@ def map_rows() -> list[list[str]]:
 def _keys(path) -> set[str]:
     """Keys a notebook glues; a robustness page's one call glues everything under `<slug>.robustness.`."""
     keys = glued_keys(path)
-    called = re.search(r'robustness_page\("(\w+)"', path.read_text())
+    called = re.search(r'robustness_page\(\\?"(\w+)', path.read_text())    # the JSON escapes the quote
     return keys | {f"{called.group(1)}.robustness."} if called else keys
 
 
