@@ -38,7 +38,7 @@ def toc_notebooks(root: Path = paths.ROOT) -> list[Path]:
 def glued_keys(nb_path: Path) -> set[str]:
     """Glue keys a notebook's code creates, read statically from `glue("key", ...)` calls and f-string prefixes."""
     source = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"] if c["cell_type"] == "code")
-    return set(re.findall(r"""glue(?:_figure)?\(\s*f?["']([^"'{]+)""", source))
+    return set(re.findall(r"""glue(?:_figure|_table)?\(\s*f?["']([^"'{]+)""", source))
 
 
 def strip(nb_path: Path) -> bool:
