@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -64,10 +65,11 @@ def test_book_scorecard_csv_carries_claims_evidence_and_pages(built_book):
 def test_every_verdict_links_to_an_existing_page_and_anchor(built_book):
     frame = pd.read_csv(paths.BUILD / "scorecard.csv", dtype=str, keep_default_na=False)
     for (page, anchor), rows in frame.groupby(["page", "anchor"]):
-        html = HTML / pd.io.common.stringify_path(page).replace(".ipynb", ".html")
+        html = HTML / Path(page).with_suffix(".html")
         assert html.exists(), f"claims {sorted(set(rows.claim_id))[:3]} link to {page}, which the book does not build"
         if anchor:
-            assert f'id="{anchor}"' in html.read_text(), f"{page} has no anchor #{anchor} (claims {sorted(set(rows.claim_id))[:3]})"
+            target = claims.html_id(anchor)
+            assert f'id="{target}"' in html.read_text(), f"{page} has no anchor #{target} (claims {sorted(set(rows.claim_id))[:3]})"
 
 
 def test_no_method_check_or_input_is_counted_and_the_headline_adds_up(built_book):

@@ -17,6 +17,7 @@ is significant, whether a statement holds, or the generator's truth and the esti
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -375,9 +376,14 @@ _COLOURS = {"reproduced": "#d9f2d9", "reproduced within tolerance": "#e8f5d0", "
             "not recovered": "#f3d9ec", "input": "#eeeeee"}
 
 
+def html_id(label: str) -> str:
+    """The id Sphinx gives a label in the built page (lower case, runs of other characters as one hyphen)."""
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
 def link(page: str, anchor: str, base: str = "../") -> str:
     """The built page (and anchor) that computes a claim, relative to a page one folder deep."""
-    href = base + str(Path(page).with_suffix(".html")) + (f"#{anchor}" if anchor else "")
+    href = base + str(Path(page).with_suffix(".html")) + (f"#{html_id(anchor)}" if anchor else "")
     return f'<a href="{href}">{Path(page).stem.replace("_", " ")}</a>'
 
 
