@@ -154,7 +154,7 @@ const scrolls = el => { for (let p = el.parentElement; p && p !== main; p = p.pa
   return false; };
 return {
   rawMath: (text.match(/\\\(|\\\)|\$[^$\s][^$]{0,80}\$/g) || []).slice(0, 3),
-  truncated: /rows × \d+ columns/.test(text) || /\n…\n/.test(text),
+  truncated: /\d+ rows × \d+ columns/.test(text),
   wideTables: Array.from(main.querySelectorAll('table')).filter(t => t.getBoundingClientRect().width > width + 2 && !scrolls(t)).length,
   smallFigures: Array.from(main.querySelectorAll('figure img, .cell_output img')).filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width < 250).map(i => i.src.split('/').pop()).slice(0, 3),
   visibleCode: Array.from(main.querySelectorAll('.cell:not(.tag_remove-input):not(.tag_hide-input) .cell_input')).filter(c => c.offsetParent !== null).map(c => c.innerText.split('\n').length),
