@@ -7,11 +7,14 @@ ifneq ($(wildcard $(MIRROR)),)
 export BOOK_DATA_MIRROR ?= $(MIRROR)
 endif
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# This clone's src first: a virtualenv shared with another clone would otherwise import that clone's helpers
+# (the editable install's .pth entry comes after PYTHONPATH). Kernels inherit it.
+export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: book book-clean test test-fast data sweep bench strip lock clean help
+.PHONY: book book-clean test test-fast lab data sweep bench strip lock clean help
 
 help:
-	@echo "make book | book-clean | test | test-fast | data | sweep | bench | strip | lock | clean"
+	@echo "make book | book-clean | test | test-fast | lab | data | sweep | bench | strip | lock | clean"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,17 +23,20 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" > /dev/null
 	@touch $@
 
-book: $(VENV)/.installed            ## build the book into _build/html (unchanged notebooks come from the cache)
+book: $(VENV)/.installed            ## build the book into _build/html (notebooks run in parallel; unchanged ones come from the cache)
 	$(BIN)/python -m helpers build
 
 book-clean: $(VENV)/.installed      ## the canonical build: every notebook executed afresh, results cache cleared
 	$(BIN)/python -m helpers build --fresh
 
-test: $(VENV)/.installed            ## unit + known-answer tests, notebook smoke runs, book build, site in a browser
+test: $(VENV)/.installed            ## unit + known-answer tests, quick smoke runs of swept notebooks, book build, site in a browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile   # test_book.py (build + browser) on one worker, the rest on the other
 
-test-fast: $(VENV)/.installed       ## everything but the book build and the browser
-	$(BIN)/python -m pytest -m "not book and not browser"
+test-fast: $(VENV)/.installed       ## everything but the book build and the browser (every notebook smoke-run with quick=True)
+	$(BIN)/python -m pytest -n 2 -m "not book and not browser"
+
+lab: $(VENV)/.installed             ## JupyterLab on this clone (its src, BOOK_ROOT, the data mirror); prints the URL
+	$(BIN)/python -m helpers lab
 
 data: $(VENV)/.installed            ## download every pinned file into .cache/data (the only step that uses the network)
 	$(BIN)/python -m helpers data fetch

@@ -1,8 +1,17 @@
-"""Every notebook: committed clean, listed in the toc, one parameters cell, and it runs (smoke, quick=True)."""
+"""Every notebook: committed clean, listed in the toc, one parameters cell, and it runs (smoke, quick=True).
+
+The smoke runs and the book build share the work in `make test`: the build executes every notebook with its
+defaults (and fails on any error), so in a session that also builds the book (`book`-marked tests collected)
+only the notebooks a sweep grid runs with `quick = true` (sweeps/*.toml) are smoke-run here; the others are
+skipped with that reason. Without the build (`make test-fast`) every chapter notebook is smoke-run.
+`BOOK_SMOKE=all` smoke-runs every notebook in any session.
+"""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -59,9 +68,32 @@ def test_one_parameters_cell_with_quick(path):
     assert parsed == assigned, f"papermill cannot parse: {sorted(set(assigned) - set(parsed))}"
 
 
+def quick_swept_notebooks(root: Path = ROOT) -> set[Path]:
+    """Notebooks a sweep grid (sweeps/*.toml) runs with quick=True: in [fixed], a [grid] axis or a [[runs]] entry."""
+    found = set()
+    for grid_file in sorted((root / "sweeps").glob("*.toml")):
+        grid = tomllib.loads(grid_file.read_text())
+        quick = [grid.get("fixed", {}).get("quick"), *grid.get("grid", {}).get("quick", []),
+                 *(run.get("quick") for run in grid.get("runs", []))]
+        if True in quick and grid.get("notebook"):
+            found.add((root / grid["notebook"]).resolve())
+    return found
+
+
+QUICK_SWEPT = quick_swept_notebooks()
+
+
+def _session_builds_the_book(session) -> bool:
+    return any(item.get_closest_marker("book") for item in session.items)
+
+
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
-def test_smoke_run_quick(path, tmp_path):
+def test_smoke_run_quick(path, tmp_path, request):
     """Executes the notebook with quick=True, as a student or a sweep would, and checks it glued its results."""
+    if (os.environ.get("BOOK_SMOKE") != "all" and path.resolve() not in QUICK_SWEPT
+            and _session_builds_the_book(request.session)):
+        pytest.skip("the book build in this session executes it (defaults); quick=True is smoke-run here only for "
+                    "notebooks swept in quick mode (BOOK_SMOKE=all runs it)")
     import papermill
 
     out = tmp_path / path.name

@@ -1,5 +1,5 @@
-"""Command line: `python -m helpers data status|fetch [KEY ...]`, `python -m helpers build [--fresh]`,
-`python -m helpers cache info|prune|clear`, `python -m helpers sweep ...`.
+"""Command line: `python -m helpers data status|fetch [KEY ...]`, `python -m helpers build [--fresh] [--workers N]`,
+`python -m helpers cache info|prune|clear`, `python -m helpers sweep ...`, `python -m helpers lab [--port N]`.
 
 Folders named by BOOK_DATA_MIRROR, BOOK_DATA_CACHE and BOOK_RESULT_CACHE are made absolute here, relative to the
 working directory of this call, before anything else runs: every kernel started afterwards gets them so.
@@ -79,6 +79,50 @@ def _cache(args) -> int:
     return 0
 
 
+def _lab(args) -> int:
+    """JupyterLab on this clone, with a kernel spec that pins this clone's src, BOOK_ROOT and the data mirror."""
+    import os
+    import secrets
+    import subprocess
+    from pathlib import Path
+
+    from helpers import notebooks, paths
+
+    root = paths.ROOT
+    if problem := notebooks.foreign_helpers(root):
+        print(f"python -m helpers lab: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    pinned = notebooks.clone_env(root)
+    env = {**os.environ, **pinned}
+    for name in ("BOOK_BUILD", "BOOK_SCORECARD_DIR", "MPLBACKEND"):   # a student's kernel shows figures in place
+        env.pop(name, None)
+    jupyter_path = root / notebooks.LAB_JUPYTER_PATH
+    spec = notebooks.write_kernelspec(root, sys.executable, env=pinned, jupyter_path=jupyter_path)
+    env["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_path), *[p for p in env.get("JUPYTER_PATH", "").split(
+        os.pathsep) if p and p != str(jupyter_path)]])
+    # the kernel's own check: its Python, started with the spec's environment from another folder, imports this
+    # clone's helpers
+    probe = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.__file__)"], env={**env, **pinned},
+                           cwd=str(Path(spec).parent), capture_output=True, text=True)
+    found = Path(probe.stdout.strip() or "?").resolve()
+    if probe.returncode != 0 or found.parent != root / "src" / "helpers":
+        print(f"python -m helpers lab: the kernel would import helpers from {found}, not {root / 'src' / 'helpers'}: "
+              f"{probe.stderr.strip()[-500:]}", file=sys.stderr)
+        return EXIT_USAGE
+    token = args.token or secrets.token_hex(24)
+    cmd = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", f"--ServerApp.root_dir={root}",
+           f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}"]
+    print(f"JupyterLab on {root}\n  kernel spec: {spec} (PYTHONPATH={pinned['PYTHONPATH']}, "
+          f"{paths.MIRROR_ENV}={pinned.get(paths.MIRROR_ENV, '(unset: the data cache)')})\n"
+          f"  open: http://{args.ip}:{args.port}/lab?token={token}\n  stop: Ctrl-C", flush=True)
+    if args.dry_run:
+        print(" ".join(cmd))
+        return 0
+    os.execve(cmd[0], cmd, env)
+    return 0  # pragma: no cover - execve does not return
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from helpers import paths
@@ -97,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     data.add_argument("--chapter", help="status: only files this chapter uses")
     build = sub.add_parser("build", help="build the book into _build/html")
     build.add_argument("--fresh", action="store_true", help="clear the execution and results caches first")
+    build.add_argument("--workers", "-w", type=int, default=None,
+                       help="kernels executing notebooks at the same time (default: the cores)")
+    lab = sub.add_parser("lab", help="JupyterLab with this clone's kernel and data mirror (prints the URL)")
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--ip", default="127.0.0.1")
+    lab.add_argument("--token", default=None, help="the server's token (default: a random one, printed)")
+    lab.add_argument("--dry-run", action="store_true", help="write the kernel spec, print the command, do not start")
     cache = sub.add_parser("cache", help="the results cache: info, prune (entries of other code), clear")
     cache.add_argument("action", choices=["info", "prune", "clear"])
     sub.add_parser("sweep", help="run a notebook over a parameter grid (see `python -m helpers sweep --help`)")
@@ -108,9 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "data":
         return _status(args) if args.action == "status" else _fetch(args)
+    if args.command == "lab":
+        return _lab(args)
+    if args.workers is not None and args.workers < 1:
+        print(f"python -m helpers build: --workers must be 1 or more, not {args.workers}", file=sys.stderr)
+        return EXIT_USAGE
     from helpers.build import build as build_book
 
-    return build_book(fresh=args.fresh)
+    return build_book(fresh=args.fresh, workers=args.workers)
 
 
 if __name__ == "__main__":
