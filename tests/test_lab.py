@@ -57,6 +57,7 @@ def test_lab_command_writes_the_spec_and_prints_the_url():
     assert proc.returncode == 0, proc.stderr
     assert "http://127.0.0.1:8899/lab?token=t0k" in proc.stdout
     assert "--no-browser" in proc.stdout and f"--ServerApp.root_dir={ROOT}" in proc.stdout
+    assert ("--allow-root" in proc.stdout) == (os.geteuid() == 0), "as root, Jupyter starts only when allowed"
     spec = json.loads((ROOT / notebooks.LAB_JUPYTER_PATH / "kernels" / "python3" / "kernel.json").read_text())
     assert spec["env"]["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT / "src")
 

@@ -113,6 +113,8 @@ def _lab(args) -> int:
     cmd = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", f"--ServerApp.root_dir={root}",
            f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")       # containers often run as root; Jupyter refuses that unless told
     print(f"JupyterLab on {root}\n  kernel spec: {spec} (PYTHONPATH={pinned['PYTHONPATH']}, "
           f"{paths.MIRROR_ENV}={pinned.get(paths.MIRROR_ENV, '(unset: the data cache)')})\n"
           f"  open: http://{args.ip}:{args.port}/lab?token={token}\n  stop: Ctrl-C", flush=True)
