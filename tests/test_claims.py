@@ -24,6 +24,9 @@ def _claims(tmp_path, body: str, cells: str | None = None):
     ("a,x,yes,author data,exact,,,p.ipynb,\na,y,no,author data,exact,,,p.ipynb,\n", "duplicated claim_id"),
     ("a,x,yes,author data,exact,abs:0.1,,p.ipynb,\n", "a tolerance without a reason"),
     ("a,x,yes,other real data,exact,,,p.ipynb,\n", "'other real data' scored on digits"),
+    ("a,x,yes,author data | other real data,sign_sig | exact,,,p.ipynb,\n", "'other real data' scored on digits"),
+    ("a,x,yes,author data | other real data,exact | sign_sig | sign,,,p.ipynb,\n", "3 rules for 2 evidence classes"),
+    ("a,x,yes,author data | other real data,exact | sgn,,,p.ipynb,\n", "rule 'sgn' is missing or unknown"),
 ])
 def test_bad_claims_files_name_the_file_row_and_fix(tmp_path, body, message):
     folder = _claims(tmp_path, body)
@@ -62,6 +65,19 @@ def test_sign_and_significance():
     assert _judge("sign_sig", "-0.113", -0.2, stars="***", significant=True) == "reproduced"
     assert _judge("sign_sig", "-0.113", -0.2, stars="***", significant=False) == "not reproduced"
     assert _judge("sign_sig", "0.002", -0.0044, stars="", significant=False) == "not reproduced"
+    assert _judge("sign_sig", "0.0", -0.0044, stars="", significant=False) == "reproduced"      # a zero has no sign
+    assert _judge("sign_sig", "0.0", -0.0044, stars="", significant=True) == "not reproduced"
+
+
+def test_a_rule_per_evidence_class_scores_digits_on_the_papers_data_and_direction_on_other_data(tmp_path):
+    folder = _claims(tmp_path, "a,x,yes,rebuilt from sources | other real data,exact | sign_sig,,,p.ipynb,\n",
+                     "a,Table 1,b,c,-0.113,,,,***,\n")
+    claims = cl.load_claims("toy", folder)
+    assert cl.rule_for(claims.loc["a"], "rebuilt from sources") == "exact"
+    assert cl.rule_for(claims.loc["a"], "other real data") == "sign_sig"
+    cell = cl.load_published("toy", folder).loc[("Table 1", "b", "c")]
+    assert cl.judge(claims.loc["a"], cell, -0.2, "other real data", significant=True)[0] == "reproduced"
+    assert cl.judge(claims.loc["a"], cell, -0.2, "rebuilt from sources")[0] == "not reproduced"
 
 
 def test_claim_verdicts_and_counts_never_count_method_checks_or_inputs():

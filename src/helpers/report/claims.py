@@ -49,7 +49,8 @@ RULES = {
              "in the last printed digit) is 'reproduced within tolerance'",
     "at_least": "one-sided, at the paper's own threshold: our value is at least the printed number",
     "at_most": "one-sided, at the paper's own threshold: our value is at most the printed number",
-    "sign_sig": "same sign, and significant at 5 % exactly when the paper marks the number significant",
+    "sign_sig": "same sign, and significant (at the chapter's star level) exactly when the paper marks the number "
+                "significant",
     "sign": "same sign",
     "within_ci": "inside the paper's printed confidence interval",
     "holds": "a statement (an ordering, a ranking, a direction) that holds or not in our results",
@@ -97,6 +98,18 @@ def parse_tolerance(text: str) -> tuple[str, float] | None:
     return kind.strip(), float(value)
 
 
+def _aligned(rules: list[str], classes: list[str], evidence: str) -> str:
+    return rules[0] if len(rules) == 1 else rules[classes.index(evidence)]
+
+
+def rule_for(claim: pd.Series, evidence: str) -> str:
+    """The claim's rule for one evidence class: its `rule` is one rule for every class, or one per class in the
+    order of `evidence` ("exact | sign_sig" beside "rebuilt from sources | other real data": the digits where we
+    have the paper's data, the direction and significance on other data)."""
+    rules = [r.strip() for r in claim["rule"].split("|")]
+    return rules[0] if len(rules) == 1 else _aligned(rules, [e.strip() for e in claim["evidence"].split("|")], evidence)
+
+
 def load_claims(slug: str, folder: Path | None = None) -> pd.DataFrame:
     """The chapter's claims, checked: every rule known, every evidence class known, ids unique, every tolerance
     with its reason, `other real data` only under directional rules."""
@@ -106,13 +119,18 @@ def load_claims(slug: str, folder: Path | None = None) -> pd.DataFrame:
         line, cid = i + 2, row["claim_id"]
         if not cid.strip():
             raise _bad(path, line, cid, "empty claim_id", "give every claim an id")
-        if row["rule"] not in RULES:
-            raise _bad(path, line, cid, f"rule {row['rule']!r} is missing or unknown", f"use one of {', '.join(RULES)}")
         classes = [e.strip() for e in row["evidence"].split("|")]
         unknown = [e for e in classes if e not in EVIDENCE]
         if unknown:
             raise _bad(path, line, cid, f"unknown evidence class {unknown[0]!r}", f"use one of {', '.join(EVIDENCE)}")
-        if "other real data" in classes and row["rule"] not in DIRECTIONAL:
+        rules = [r.strip() for r in row["rule"].split("|")]
+        bad_rule = [r for r in rules if r not in RULES]
+        if bad_rule:
+            raise _bad(path, line, cid, f"rule {bad_rule[0]!r} is missing or unknown", f"use one of {', '.join(RULES)}")
+        if len(rules) > 1 and len(rules) != len(classes):
+            raise _bad(path, line, cid, f"{len(rules)} rules for {len(classes)} evidence classes",
+                       "give one rule, or one per evidence class in the same order")
+        if "other real data" in classes and _aligned(rules, classes, "other real data") not in DIRECTIONAL:
             raise _bad(path, line, cid, "'other real data' scored on digits", f"use a rule of {', '.join(DIRECTIONAL)}")
         try:
             tolerance = parse_tolerance(row["tolerance"])
@@ -159,8 +177,8 @@ def _num(text) -> float:
 
 def judge(claim: pd.Series, cell: pd.Series, value: float, evidence: str, *, significant: bool | None = None,
           holds: bool | None = None, truth: float | None = None, se: float | None = None) -> tuple[str, str]:
-    """(verdict, how it was judged) for one cell of one claim, under the claim's rule."""
-    rule, printed = claim["rule"], cell["estimate"]
+    """(verdict, how it was judged) for one cell of one claim, under the claim's rule for `evidence`."""
+    rule, printed = rule_for(claim, evidence), cell["estimate"]
     published = _num(printed)
     if rule == "input" or evidence == "input":
         return "input", "an input: a calibration target or true by construction, listed and never scored"
@@ -188,7 +206,8 @@ def judge(claim: pd.Series, cell: pd.Series, value: float, evidence: str, *, sig
         ok = value >= published if rule == "at_least" else value <= published
         return ("reproduced" if ok else "not reproduced"), f"{value:.4g} {'≥' if rule == 'at_least' else '≤'} {printed}: {ok}"
     if rule in ("sign", "sign_sig"):
-        same_sign = math.copysign(1, float(value)) == math.copysign(1, published)
+        # a printed zero has no sign: only its significance can disagree
+        same_sign = published == 0 or math.copysign(1, float(value)) == math.copysign(1, published)
         if rule == "sign":
             return ("reproduced" if same_sign else "not reproduced"), f"sign {'same' if same_sign else 'flipped'}"
         if significant is None:
@@ -234,23 +253,25 @@ class ClaimCard:
             raise ValueError(f"claim {claim.name} may be scored as {' | '.join(allowed)} (its claims file), not {evidence!r}")
         return evidence
 
-    def _add(self, cell: pd.Series, claim: pd.Series, key, replicated, evidence, verdict, note) -> str:
+    def _add(self, cell: pd.Series, claim: pd.Series, key, replicated, evidence, verdict, note,
+             where: tuple[str, str] | None = None) -> str:
+        page, anchor = where or (claim["page"], claim["anchor"])
         self.cells.append(dict(chapter=self.slug, claim_id=claim.name, table=key[0], row=key[1], column=key[2],
                                published=cell["estimate"], replicated=replicated, evidence=evidence,
-                               rule=claim["rule"], verdict=verdict, page=claim["page"], anchor=claim["anchor"],
-                               note=note))
+                               rule=rule_for(claim, evidence), verdict=verdict, page=page, anchor=anchor, note=note))
         return verdict
 
     def record(self, table: str, row: str, column: str, value: float, *, evidence: str | None = None,
-               note: str = "", **facts) -> str:
-        """Score `value` against the printed (table, row, column) under its claim's rule; `facts` are
-        `significant=`, `holds=`, or `truth=` and `se=` for a method check. Returns the cell's verdict."""
+               note: str = "", where: tuple[str, str] | None = None, **facts) -> str:
+        """Score `value` against the printed (table, row, column) under its claim's rule for `evidence`; `facts`
+        are `significant=`, `holds=`, or `truth=` and `se=` for a method check; `where` = (page, anchor) that
+        shows this evidence, when it is not the claim's own page. Returns the cell's verdict."""
         cell = self._cell(table, row, column)
         claim = self.claims.loc[cell["claim_id"]]
         evidence = self._evidence(claim, evidence)
         verdict, why = judge(claim, cell, value, evidence, **facts)
         return self._add(cell, claim, (table, row, column), float(value), evidence, verdict,
-                         "; ".join(filter(None, [why, note])))
+                         "; ".join(filter(None, [why, note])), where)
 
     def unavailable(self, table: str, row: str, column: str, reason: str, evidence: str | None = None) -> None:
         """List a cell the book cannot compute offline, naming what is missing in `reason`."""
