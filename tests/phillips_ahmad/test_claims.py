@@ -31,7 +31,10 @@ def test_every_claim_is_scored_untestable_or_an_input(scored):
     _, _, card = scored
     cells = card.frame()
     assert set(cells["claim_id"]) == set(card.claims.index)
-    assert not cells.duplicated(["table", "row", "column"]).any()
+    # a cell is scored once per kind of evidence; on WIOD once per industry standing for the paper's sector
+    # (Apparel = c4 + c5, Wood/paper = c6 + c7), which the note names
+    assert not cells.duplicated(["table", "row", "column", "evidence", "note"]).any()
+    assert not cells[cells["evidence"] != "other real data"].duplicated(["table", "row", "column", "evidence"]).any()
     assert set(cells["verdict"]) <= set(book_claims.CELL_VERDICTS)
 
 

@@ -121,8 +121,8 @@ def test_eusanct_us_sanctions_known_targets_and_type_filter():
 
 
 @needs_mirror
-def test_real_sanctions_sources_ties_eusanct_either():
-    ties, eus, either = (D.real_country_year(s) for s in D.SANCTION_SOURCES)
+def test_real_sanctions_sources_gsdb_ties_eusanct_either():
+    gsdb, ties, eus, either = (D.real_country_year(s) for s in D.SANCTION_SOURCES)
     sanctioned = lambda cy: set(cy.loc[cy["sanctioned"] == 1, "iso3"])
     assert {"ISR", "ZAF"} <= sanctioned(ties) and "IRN" not in sanctioned(ties)
     assert sanctioned(eus) == {"IRN"}                       # US total embargo on Iran from 1984, open-ended
@@ -134,7 +134,13 @@ def test_real_sanctions_sources_ties_eusanct_either():
     by = D.sanctioned_by_source()
     assert set(by["source"]) == set(D.SANCTION_SOURCES)
     with pytest.raises(ValueError, match="sanctions must be"):
-        D.real_country_year("gsdb")
+        D.real_country_year("gsdb_v4")
+    # GSDB (the paper's rule): the Arab League boycott of Israel every year, Iran from 1987, Myanmar from 1990
+    on = lambda iso: set(gsdb.loc[(gsdb["iso3"] == iso) & (gsdb["sanctioned"] == 1), "year"])
+    assert on("ISR") == set(range(1986, 2007))
+    assert on("IRN") == set(range(1987, 2007)) and on("MMR") == set(range(1990, 2007))
+    assert gsdb.drop(columns="sanctioned").equals(ties.drop(columns="sanctioned"))
+    assert D.real_geopolitics().equals(D.real_geopolitics(sanctions="gsdb"))          # GSDB is the default
 
 
 # ---- DESTA agreements as the real application's FTA ----------------------------------------------
@@ -215,6 +221,11 @@ def test_split_year_moves_the_periods_and_is_checked_against_the_data():
     assert synth(chapter.settings()).periods == ((1995, 2009), (2010, 2022))
     assert real(chapter.settings()).periods == ((1986, 1995), (1996, 2006))
     assert synth(chapter.settings(split_year=2005)).periods == ((1995, 2004), (2005, 2022))
-    with pytest.raises(ValueError, match="split_year = 2010 is outside the real data's years 1986-2006"):
+    with pytest.raises(ValueError, match="split_year = 2010 is outside the Yotov panel's years 1986-2006"):
         real(chapter.settings(split_year=2010)).periods
+    wiod = pipeline.WiodPanels
+    assert wiod(chapter.settings()).periods == ((1995, 2009), (2010, 2011))      # the paper's first period exactly
+    assert wiod(chapter.settings(split_year=2003)).periods == ((1995, 2002), (2003, 2011))
+    with pytest.raises(ValueError, match="outside the WIOD panel's years 1995-2011"):
+        wiod(chapter.settings(split_year=2012)).periods
 

@@ -97,7 +97,7 @@ def test_figure6_panels_draw_present_sectors_and_report_absent_ones():
 
 
 def test_real_sanctions_parameter_is_validated():
-    assert chapter.defaults["real_sanctions"] == "ties"
+    assert chapter.defaults["real_sanctions"] == "gsdb"
     assert chapter.settings(real_sanctions="either").real_sanctions == "either"
     with pytest.raises(ParameterError, match="real_sanctions"):
-        validate({"real_sanctions": "gsdb"}, chapter.parameters)
+        validate({"real_sanctions": "gsdb_v4"}, chapter.parameters)

@@ -23,12 +23,12 @@ import pandas as pd
 
 from helpers.chapter import DataStatement
 from helpers.chapters.phillips_ahmad.settings import QUICK_N_GENERIC
-from helpers.data import DataChoice, choose_source, eusanct, load, locate
+from helpers.data import DataChoice, choose_source, eusanct, gsdb, load, locate, wiod
 
 # every file the real application reads (the data choice resolves and verifies them all)
 REAL_KEYS = ("yotov_agtpa_chapter1application1", "yotov_agtpa_applications_rda", "cepii_geo",
              "vdem_v14_lite", "wb_income_class_long", "ties_v4_1_xls", "desta_dyads_v2_3", "desta_withdrawals_v2_3",
-             "eusanct_case_level")
+             "eusanct_case_level", "gsdb_v3_case_level")
 YOTOV_GRAVITY_VARS = ("ln_dist", "contig", "colony", "lang", "fta", "landlocked", "dom")
 
 # ISIC Rev.3 division -> the paper's 14 sectors (spec §2.3, inferred: the paper's Appendix A has no list)
@@ -72,10 +72,11 @@ YOTOV_ISO_NUMERIC = {
 # fta coding of the real application: the Yotov panel's curated RTA dummy, DESTA agreements in force, or either
 FTA_CODINGS = ("rta", "desta", "either")
 TIES_TOTAL_EMBARGO = 1                  # TIES `sanctiontype` 1 = total economic embargo
-# Sanctions source of the real application (the paper's GSDB is not offline): TIES v4.1 total economic
-# embargoes (any sender, cases to 2005), EUSANCT impositions with a total economic embargo (EU/US/UN senders
-# only, cases active 1989-2015), or a country-year sanctioned in either.
-SANCTION_SOURCES = ("ties", "eusanct", "either")
+# Sanctions source of the real applications: the paper's own, GSDB (release 3; complete trade sanctions, the
+# paper's rule, any sender), TIES v4.1 total economic embargoes (any sender, cases to 2005), EUSANCT impositions
+# with a total economic embargo (EU/US/UN senders only, cases active 1989-2015), or a country-year sanctioned in
+# TIES or EUSANCT ("either").
+SANCTION_SOURCES = ("gsdb", "ties", "eusanct", "either")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -87,16 +88,18 @@ AUTO_REASON = ("the paper's data (USITC ITPD-E sector flows, the Dynamic Gravity
 
 
 def choose_data(settings) -> DataChoice:
-    """`auto` is the synthetic paper-scale world (the paper's own data are not offline); the real Yotov panel is
-    a different exercise (one sector, 1986-2006), run when asked (`real`, and on the real-data page)."""
+    """`auto` is the synthetic paper-scale world (the paper's own data are not offline); `real` is the real panel
+    `real_panel` names (WIOD sector trade or the Yotov panel), which never falls back."""
     if settings.data_source == "auto":
         return DataChoice("synthetic", "auto", (), generator=GENERATOR, seed=settings.seed, reason=AUTO_REASON)
-    return choose_source(settings.data_source, REAL_KEYS, generator=GENERATOR, seed=settings.seed)
+    keys = WIOD_KEYS if settings.real_panel == "wiod" else REAL_KEYS
+    return choose_source(settings.data_source, keys, generator=GENERATOR, seed=settings.seed)
 
 
-def real_files_available() -> bool:
-    """Every file of the real application resolves and verifies (a corrupt one raises)."""
-    return all(locate(key) is not None for key in REAL_KEYS)
+def real_files_available(keys=REAL_KEYS) -> bool:
+    """Every file of a real panel (default: the Yotov application's) resolves and verifies (a corrupt one
+    raises)."""
+    return all(locate(key) is not None for key in keys)
 
 
 FIGURE12_DATA = "Figure 12: the yearly cross-country means of V-Dem v14's democracy and corruption indices"
@@ -115,12 +118,13 @@ def _synthetic_world(settings) -> tuple[str, ...]:
 def _yotov_panel(settings) -> tuple[str, ...]:
     fta = {"rta": "the panel's RTA dummy", "desta": "DESTA v2.3 agreements in force",
            "either": "the panel's RTA dummy or DESTA v2.3 agreements in force"}[settings.real_fta]
-    sanctions = {"ties": "TIES v4.1", "eusanct": "EUSANCT", "either": "TIES v4.1 or EUSANCT"}[settings.real_sanctions]
+    sanctions = {"gsdb": "GSDB release 3 complete trade sanctions", "ties": "TIES v4.1 total economic embargoes",
+                 "eusanct": "EUSANCT total economic embargoes",
+                 "either": "TIES v4.1 or EUSANCT total economic embargoes"}[settings.real_sanctions]
     return ("trade: manufacturing flows with domestic flows, 69 countries, 1986-2006 (Yotov et al. 2016)",
             "gravity covariates: distance, contiguity, colonial ties and language (the same panel), landlocked "
             f"(CEPII), FTA ({fta})",
-            "second-stage variables: democracy and corruption (V-Dem v14), income groups (World Bank), total "
-            f"economic embargoes ({sanctions})")
+            f"second-stage variables: democracy and corruption (V-Dem v14), income groups (World Bank), {sanctions}")
 
 
 WIOD_DATA = ("trade: WIOD 2013 release, the 14 manufacturing industries (c3-c16), 40 economies (rest of the world "
@@ -132,28 +136,33 @@ WIOD_DATA = ("trade: WIOD 2013 release, the 14 manufacturing industries (c3-c16)
              "trade sanctions (GSDB release 3)")
 
 
+def _real_panel(settings) -> tuple[str, ...]:
+    return WIOD_DATA if settings.real_panel == "wiod" else _yotov_panel(settings)
+
+
 def describe_data(settings, page: str | None = None) -> DataStatement:
     """What a page runs on. Pages: None (the paper's tables and figures on the run's data), "second_stage" (adds
-    Figure 12), "real_data" (the real application), "real_wiod" (the pipeline on WIOD sector trade, whatever
-    `data_source` says), "scorecard" (synthetic method checks and real claims)."""
+    Figure 12), "real_data" (the Yotov-panel application), "real_wiod" (the pipeline on WIOD sector trade,
+    whatever `data_source` says), "scorecard" (synthetic method checks and real claims)."""
     if page == "real_wiod":
         return DataStatement(real=WIOD_DATA, note="This page always runs on WIOD: its point is the real sector "
                                                   "panel; the other pages' \"auto\" is the synthetic world.")
     real_run = settings.data.is_real
     if page == "real_data":
-        if real_run or (settings.data_source == "auto" and real_files_available()):
-            return DataStatement(real=_yotov_panel(settings), note="Under data_source = \"auto\" this page runs on "
-                                 "the real panel whenever its files resolve; the other pages' \"auto\" is the "
-                                 "synthetic world.")
+        if (real_run and settings.real_panel == "yotov") or (settings.data_source != "synthetic"
+                                                              and real_files_available()):
+            return DataStatement(real=_yotov_panel(settings), note="This page runs on the Yotov panel whenever its "
+                                 "files resolve; the other pages' \"auto\" is the synthetic world.")
         return DataStatement(generated=_synthetic_world(settings),
                              note="The real panel's files are not available: this page shows the synthetic world.")
-    statement = _yotov_panel(settings) if real_run else _synthetic_world(settings)
+    statement = _real_panel(settings) if real_run else _synthetic_world(settings)
     if page == "second_stage":
         return DataStatement(real=(*statement, FIGURE12_DATA) if real_run else (FIGURE12_DATA,),
                              generated=() if real_run else statement)
     if page == "scorecard":
         real = (*statement,) if real_run else (
-            ("the real-data rows: " + "; ".join(_yotov_panel(settings)),) if real_files_available() else ())
+            ("the real-data rows: " + "; ".join((*WIOD_DATA, *_yotov_panel(settings))),)
+            if real_files_available() else ())
         return DataStatement(real=(*real, FIGURE12_DATA), generated=() if real_run else statement)
     return DataStatement(real=statement) if real_run else DataStatement(generated=statement)
 
@@ -364,12 +373,113 @@ def _yotov_base() -> pd.DataFrame:
     return out
 
 
+# ------------------------------------------------------------------------------------------------
+# Offline real data, the paper's design: WIOD (2013 release) sector trade, 1995-2011
+# ------------------------------------------------------------------------------------------------
+# every file the WIOD panel reads, besides the WIOD tables themselves (`wiod.KEYS`)
+WIOD_KEYS = (*wiod.KEYS.values(), "cepii_dist", "cepii_geo", "vdem_v14_lite", "wb_income_class_long",
+             "desta_dyads_v2_3", "desta_withdrawals_v2_3", "gsdb_v3_case_level")
+WIOD_YEARS = (wiod.YEARS[0], wiod.YEARS[-1])
+WIOD_DEFAULT_SPLIT = 2010                           # the paper's first period exactly, then 2010-2011
+WIOD_INDUSTRIES = tuple(wiod.SECTOR_MAP)            # c3 ... c16
+WIOD_GRAVITY_VARS = ("ln_dist", "contig", "colony", "lang", "fta", "landlocked", "island", "dom")   # no legal origin
+# island economies among the 40 (at least one in the pair = 1): coded by us, CEPII GeoDist has no island flag
+ISLANDS = ("AUS", "CYP", "GBR", "IDN", "IRL", "JPN", "MLT", "TWN")
+CEPII_CODES = {"ROU": "ROM"}                         # CEPII uses Romania's old code
+# ISO 3166-1 numeric codes of the 40 WIOD economies as DESTA's iso1/iso2 use them (Taiwan 158)
+WIOD_ISO_NUMERIC = {
+    "AUS": 36, "AUT": 40, "BEL": 56, "BGR": 100, "BRA": 76, "CAN": 124, "CHN": 156, "CYP": 196, "CZE": 203,
+    "DEU": 276, "DNK": 208, "ESP": 724, "EST": 233, "FIN": 246, "FRA": 250, "GBR": 826, "GRC": 300, "HUN": 348,
+    "IDN": 360, "IND": 356, "IRL": 372, "ITA": 380, "JPN": 392, "KOR": 410, "LTU": 440, "LUX": 442, "LVA": 428,
+    "MEX": 484, "MLT": 470, "NLD": 528, "POL": 616, "PRT": 620, "ROU": 642, "RUS": 643, "SVK": 703, "SVN": 705,
+    "SWE": 752, "TUR": 792, "TWN": 158, "USA": 840,
+}
+
+
+def wiod_industry(code: str) -> str:
+    """'c12 Metals / Fabricated metals': a WIOD industry code with the paper sector(s) it stands for (the sector
+    names of a WIOD run)."""
+    return f"{code} {wiod.paper_sector_of(code)}"
+
+
+WIOD_SECTORS = tuple(wiod_industry(c) for c in WIOD_INDUSTRIES)
+WIOD_PAPER_SECTORS = {wiod_industry(code): sectors for code, (_, sectors, _) in wiod.SECTOR_MAP.items()}
+
+
+def wiod_economies() -> tuple[str, ...]:
+    """The 40 WIOD economies (RoW dropped: it has no distance)."""
+    return tuple(c for c in wiod.countries() if c != "ROW")
+
+
+@lru_cache(maxsize=1)
+def wiod_trade() -> pd.DataFrame:
+    """exporter, importer, sector (`WIOD_SECTORS`), year, trade (USD m) for the 14 manufacturing industries,
+    1995-2011, 40 economies, domestic flows included, inventory changes left out (all flows >= 0)."""
+    t = wiod.sector_trade(WIOD_YEARS, WIOD_INDUSTRIES, inventories=False, include_row=False)
+    return pd.DataFrame({"exporter": t["exporter"].astype(str), "importer": t["importer"].astype(str),
+                         "sector": t["industry"].astype(str).map(wiod_industry), "year": t["year"].to_numpy(),
+                         "trade": t["value"].to_numpy()})
+
+
+@lru_cache(maxsize=1)
+def wiod_covariates() -> pd.DataFrame:
+    """exporter, importer, year (1995-2011), `WIOD_GRAVITY_VARS` and `dist` (km), every ordered pair of the 40
+    economies including domestic pairs: CEPII GeoDist distance (domestic: internal distance), contiguity, colony
+    (ever), common official language; either-landlocked (CEPII geo); island (`ISLANDS`); FTA = a DESTA v2.3
+    agreement in force; the domestic dummy."""
+    iso = list(wiod_economies())
+    n = len(iso)
+    pairs = pd.DataFrame({"exporter": np.repeat(iso, n), "importer": np.tile(iso, n)})
+    back = {v: k for k, v in CEPII_CODES.items()}
+    dist = load("cepii_dist").copy()
+    dist["iso_o"], dist["iso_d"] = dist["iso_o"].replace(back), dist["iso_d"].replace(back)
+    p = pairs.merge(dist, left_on=["exporter", "importer"], right_on=["iso_o", "iso_d"], how="left")
+    if p["dist"].isna().any():
+        missing = p.loc[p["dist"].isna(), ["exporter", "importer"]].drop_duplicates().head()
+        raise ValueError(f"CEPII dist_cepii has no distance for WIOD pairs such as {missing.values.tolist()}.")
+    geo = load("cepii_geo")[["iso3", "landlocked"]].drop_duplicates("iso3")
+    land = geo.assign(iso3=geo["iso3"].replace(back)).set_index("iso3")["landlocked"]
+    dom = (p["exporter"] == p["importer"]).astype(int)
+    base = pd.DataFrame({
+        "exporter": p["exporter"], "importer": p["importer"], "dist": p["dist"].astype(float),
+        "ln_dist": np.log(p["dist"].astype(float)),
+        "contig": p["contig"].astype(int) * (1 - dom), "colony": p["colony"].astype(int) * (1 - dom),
+        "lang": np.maximum(p["comlang_off"].astype(int), dom),     # domestic pairs share a language
+        "landlocked": np.maximum(p["exporter"].map(land), p["importer"].map(land)).astype(int),
+        "island": (p["exporter"].isin(ISLANDS) | p["importer"].isin(ISLANDS)).astype(int),
+        "dom": dom,
+    })
+    out = pd.concat([base.assign(year=y) for y in range(WIOD_YEARS[0], WIOD_YEARS[1] + 1)], ignore_index=True)
+    to_iso3 = {v: k for k, v in WIOD_ISO_NUMERIC.items()}
+    out["fta"] = desta_in_force(out, desta_spells(load("desta_dyads_v2_3"), to_iso3, load("desta_withdrawals_v2_3")))
+    return out[["exporter", "importer", "year", *WIOD_GRAVITY_VARS, "dist"]]
+
+
+@lru_cache(maxsize=1)
+def wiod_country_year() -> pd.DataFrame:
+    """`country_year_frame` for the 40 WIOD economies, 1995-2011, with sanctioned = the target of a GSDB
+    (release 3) complete trade sanction, the paper's rule. None of the 40 is, in those years (Russia's begin in
+    2014; the sanctioned states of the period are not WIOD economies): `Sanc` is 0 throughout."""
+    frame = country_year_frame(wiod_economies(), WIOD_YEARS)
+    frame["sanctioned"] = gsdb_sanctioned_in(frame)
+    return frame
+
+
+def wiod_sanctioned_pair_years() -> int:
+    """Pair-years of the 40 economies, 1995-2011, with Sanc = 1 under GSDB's complete trade sanctions."""
+    return int(gsdb.sanc_pairs(wiod_economies(), WIOD_YEARS)["Sanc"].sum())
+
+
 @lru_cache(maxsize=4)
-def vdem_world_means(years: tuple[int, int] = (1960, 2024)) -> pd.DataFrame:
+def vdem_world_means(years: tuple[int, int] = (1960, 2024), countries: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Figure 12: the cross-country mean of V-Dem's electoral democracy (v2x_polyarchy) and political
     corruption (v2x_corr) indices per year, with a normal 95% interval of the mean (mean ± 1.96 sd/√n), over
-    every country V-Dem rates that year. Columns: year, index ("democracy" / "corruption"), mean, lo, hi, n."""
-    vdem = load("vdem_v14_lite")["vdemlite"][["year", "v2x_polyarchy", "v2x_corr"]]
+    every country V-Dem rates that year (or over `countries`, ISO3). Columns: year, index ("democracy" /
+    "corruption"), mean, lo, hi, n."""
+    vdem = load("vdem_v14_lite")["vdemlite"][["country_text_id", "year", "v2x_polyarchy", "v2x_corr"]]
+    if countries is not None:
+        vdem = vdem[vdem["country_text_id"].isin(countries)]
+    vdem = vdem.drop(columns="country_text_id")
     vdem = vdem[vdem["year"].astype(int).between(*years)].astype({"year": int})
     long = vdem.melt("year", var_name="index").dropna()
     long["index"] = long["index"].map({"v2x_polyarchy": "democracy", "v2x_corr": "corruption"})
@@ -379,32 +489,49 @@ def vdem_world_means(years: tuple[int, int] = (1960, 2024)) -> pd.DataFrame:
                          "hi": g["mean"] + half, "n": g["count"]})
 
 
-@lru_cache(maxsize=len(SANCTION_SOURCES))
-def real_country_year(sanctions: str = "ties") -> pd.DataFrame:
-    """Country-year geopolitics for the Yotov countries: dem (v2x_polyarchy), corr (v2x_corr), upper
-    (World Bank upper-middle or high income; classification released in July of the year), sanctioned
-    (target of an active total economic embargo in `sanctions`: "ties", "eusanct" or "either", see
-    `SANCTION_SOURCES`). Missing values stay missing."""
-    if sanctions not in SANCTION_SOURCES:
-        raise ValueError(f"sanctions must be one of {list(SANCTION_SOURCES)}; got {sanctions!r}.")
-    countries = sorted(YOTOV_COW)
-    years = list(range(1986, 2007))
-    frame = pd.MultiIndex.from_product([countries, years], names=["iso3", "year"]).to_frame(index=False)
-    iso = frame["iso3"].replace(YOTOV_TO_ISO3)
-
+def country_year_frame(countries, years: tuple[int, int], iso=None) -> pd.DataFrame:
+    """iso3, year, dem (V-Dem v2x_polyarchy), corr (v2x_corr), upper (World Bank upper-middle or high income;
+    classification released in July of the year) for `countries` x `years` (first, last). `iso` maps a country
+    code of the frame to the ISO3 code V-Dem and the World Bank use, where they differ. Missing values stay
+    missing."""
+    frame = pd.MultiIndex.from_product([list(countries), range(years[0], years[1] + 1)],
+                                       names=["iso3", "year"]).to_frame(index=False)
+    code = frame["iso3"].replace(iso or {})
     vdem = load("vdem_v14_lite")["vdemlite"][["country_text_id", "year", "v2x_polyarchy", "v2x_corr"]]
     vdem = vdem.assign(year=vdem["year"].astype(int)).set_index(["country_text_id", "year"])
-    key = pd.MultiIndex.from_arrays([iso, frame["year"]])
+    key = pd.MultiIndex.from_arrays([code, frame["year"]])
     frame["dem"] = vdem["v2x_polyarchy"].reindex(key).to_numpy()
     frame["corr"] = vdem["v2x_corr"].reindex(key).to_numpy()
-
     wb = load("wb_income_class_long")[["code", "year_release", "incgroup_historical"]]
     wb = wb.assign(year=pd.to_numeric(wb["year_release"], errors="coerce")).dropna(subset=["year"])
     wb["upper"] = wb["incgroup_historical"].map({"Low income": 0, "Lower middle income": 0,
                                                  "Upper middle income": 1, "High income": 1})
     wb = wb.dropna(subset=["upper"]).drop_duplicates(["code", "year"]).set_index(["code", "year"])["upper"]
-    frame["upper"] = wb.reindex(pd.MultiIndex.from_arrays([iso, frame["year"].astype(float)])).to_numpy()
+    frame["upper"] = wb.reindex(pd.MultiIndex.from_arrays([code, frame["year"].astype(float)])).to_numpy()
+    return frame
 
+
+def gsdb_sanctioned_in(frame: pd.DataFrame, iso=None) -> pd.Series:
+    """1 where the country-year of `frame` (iso3, year) is the target of an active GSDB (release 3) complete trade
+    sanction (`helpers.data.gsdb.complete_trade_sanctioned`, the paper's rule), else 0."""
+    years = (int(frame["year"].min()), int(frame["year"].max()))
+    s = gsdb.complete_trade_sanctioned(years)
+    hit = pd.MultiIndex.from_arrays([s["iso3"], s["year"]])
+    key = pd.MultiIndex.from_arrays([frame["iso3"].replace(iso or {}), frame["year"]])
+    return pd.Series(key.isin(hit).astype(int), index=frame.index)
+
+
+@lru_cache(maxsize=len(SANCTION_SOURCES))
+def real_country_year(sanctions: str = "gsdb") -> pd.DataFrame:
+    """Country-year geopolitics for the Yotov countries, 1986-2006 (`country_year_frame`), with sanctioned = the
+    target of an active complete trade sanction in GSDB, or of a total economic embargo in TIES, EUSANCT or either
+    (`sanctions`, see `SANCTION_SOURCES`)."""
+    if sanctions not in SANCTION_SOURCES:
+        raise ValueError(f"sanctions must be one of {list(SANCTION_SOURCES)}; got {sanctions!r}.")
+    frame = country_year_frame(sorted(YOTOV_COW), (1986, 2006), iso=YOTOV_TO_ISO3)
+    if sanctions == "gsdb":
+        frame["sanctioned"] = gsdb_sanctioned_in(frame, iso=YOTOV_TO_ISO3)
+        return frame
     sanctioned = pd.Series(0, index=frame.index)
     if sanctions in ("ties", "either"):
         sanctioned |= _ties_sanctioned(frame)
@@ -487,7 +614,7 @@ def pair_geopolitics(cy: pd.DataFrame, income_missing: str = "zero", dem_thresho
     return out
 
 
-@lru_cache(maxsize=6)
-def real_geopolitics(income_missing: str = "zero", sanctions: str = "ties") -> pd.DataFrame:
+@lru_cache(maxsize=2 * len(SANCTION_SOURCES))
+def real_geopolitics(income_missing: str = "zero", sanctions: str = "gsdb") -> pd.DataFrame:
     """Second-stage pair variables on the Yotov countries, with the sanctions source `sanctions`."""
     return pair_geopolitics(real_country_year(sanctions), income_missing=income_missing)

@@ -285,10 +285,10 @@ def figure_partner_panels(result: GravityRun, reporter: str, wanted, flow: str, 
     return fig, agg, absent
 
 
-def figure12():
-    """Figure 12 on real V-Dem data (in every mode): mean democracy and corruption across countries per year,
-    with 95% intervals. Returns (figure, the yearly means)."""
-    means = vdem_world_means()
+def figure12(years: tuple[int, int] = (1960, 2024), countries: tuple[str, ...] | None = None):
+    """Figure 12 on real V-Dem data (in every mode): mean democracy and corruption across countries (every rated
+    country, or `countries`) per year, with 95% intervals. Returns (figure, the yearly means)."""
+    means = vdem_world_means(years, countries)
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
     for ax, (name, label) in zip(axes, (("democracy", "(a) Democracy index"), ("corruption", "(b) Corruption index"))):
         d = means[means["index"] == name]

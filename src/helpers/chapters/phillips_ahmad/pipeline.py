@@ -3,9 +3,11 @@
 
 `run(settings)` returns a frozen `GravityRun`, cached on disk per settings, so the chapter's notebooks share one
 run of the 28 + 28 regressions. Where the panels come from is a `PanelSource`: the seeded synthetic world at the
-paper's scale (`SyntheticPanels`; `data_source = "auto"`, since the paper's ITPD-E, DGD and GSDB are not offline)
-or the real Yotov et al. manufacturing panel with V-Dem, World Bank and TIES/EUSANCT pair variables
-(`YotovPanels`; `data_source = "real"`). Another source is one more subclass with the same members.
+paper's scale (`SyntheticPanels`; `data_source = "auto"`, since the paper's ITPD-E and DGD are not offline),
+real WIOD sector trade of 40 economies, 1995-2011, with GSDB sanctions (`WiodPanels`; `data_source = "real"`,
+`real_panel = "wiod"`), or the Yotov et al. manufacturing panel, 1986-2006 (`YotovPanels`; `real_panel =
+"yotov"`), both with V-Dem and World Bank pair variables. Another source is one more subclass with the same
+members.
 """
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ import pandas as pd
 
 from helpers.cache import cached
 from helpers.chapter import Settings
-from helpers.chapters.phillips_ahmad.data import (YOTOV_GRAVITY_VARS, real_country_year, real_geopolitics,
-                                                  yotov_panel)
+from helpers.chapters.phillips_ahmad.data import (WIOD_DEFAULT_SPLIT, WIOD_GRAVITY_VARS, WIOD_PAPER_SECTORS,
+                                                  WIOD_SECTORS, WIOD_YEARS, YOTOV_GRAVITY_VARS, pair_geopolitics,
+                                                  real_country_year, real_geopolitics, wiod_country_year,
+                                                  wiod_covariates, wiod_trade, yotov_panel)
 from helpers.chapters.phillips_ahmad.settings import (GEO_TERMS, GRAVITY_VARS, QUICK_N_GENERIC, QUICK_SECTORS,
                                                       SECTORS, SLUG)
 from helpers.chapters.phillips_ahmad.synth import DEFAULT_ROUTES, PLACEBO_ROUTE, SyntheticWorld, true_betas
@@ -36,10 +40,11 @@ PAIR_KEY = ["exporter", "importer", "year"]
 class PanelSource:
     """The gravity panels of one data source for one parameter set: its sectors, its two periods (split at
     `split_year`, 0 = the source's default), the regressors of Eq. (1), the panel of a sector x period, the
-    country-year geopolitics and the pair variables of Eq. (2). Subclasses set `kind`, `years`, `default_split`
-    and `regressors` and implement the methods."""
+    country-year geopolitics and the pair variables of Eq. (2). Subclasses set `kind`, `title`, `years`,
+    `default_split` and `regressors` and implement the methods."""
 
     kind: str
+    title: str
     years: tuple[int, int]
     default_split: int
     regressors: tuple[str, ...]
@@ -56,7 +61,7 @@ class PanelSource:
         first, last = self.years
         split = self.settings["split_year"] or self.default_split
         if not first < split <= last:
-            raise ValueError(f"split_year = {split} is outside the {self.kind} data's years {first}-{last}: give a "
+            raise ValueError(f"split_year = {split} is outside the {self.title}'s years {first}-{last}: give a "
                              f"year from {first + 1} to {last}, or 0 for the default split ({self.default_split}).")
         return ((first, split - 1), (split, last))
 
@@ -99,6 +104,7 @@ class SyntheticPanels(PanelSource):
     the paper's Tables 5-6, injected routes."""
 
     kind = "synthetic"
+    title = "synthetic world"
     years = (1995, 2022)
     default_split = 2010                    # the paper's periods 1995-2009 and 2010-2022
     regressors = GRAVITY_VARS
@@ -134,7 +140,8 @@ class YotovPanels(PanelSource):
     """The Yotov et al. (2016) manufacturing panel (69 countries, 1986-2006, domestic flows) with the FTA coding
     `real_fta`, and V-Dem, World Bank and `real_sanctions` pair variables (`data`)."""
 
-    kind = "real"
+    kind = "yotov"
+    title = "Yotov panel"
     years = (1986, 2006)
     default_split = 1996
     regressors = YOTOV_GRAVITY_VARS
@@ -154,12 +161,49 @@ class YotovPanels(PanelSource):
                                 sanctions=self.settings["real_sanctions"])
 
 
-SOURCES = {"synthetic": SyntheticPanels, "real": YotovPanels}
+class WiodPanels(PanelSource):
+    """The 14 WIOD (2013 release) manufacturing industries, 40 economies, 1995-2011, domestic flows included
+    (`data.wiod_trade`, `data.wiod_covariates`), with V-Dem, World Bank and GSDB pair variables. Sectors are the
+    WIOD industries, named with the paper sector(s) each stands for ("c12 Metals / Fabricated metals"); a
+    paper sector given as `sectors` selects the industries standing for it."""
+
+    kind = "wiod"
+    title = "WIOD panel"
+    years = WIOD_YEARS
+    default_split = WIOD_DEFAULT_SPLIT
+    regressors = WIOD_GRAVITY_VARS
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        choice = self.settings["sectors"]
+        if self.settings["quick"] or choice == "quick":
+            choice = QUICK_SECTORS
+        elif choice == "all":
+            return WIOD_SECTORS
+        else:
+            choice = (choice,)
+        return tuple(s for s in WIOD_SECTORS if set(WIOD_PAPER_SECTORS[s]) & set(choice))
+
+    def panel(self, sector, years=None):
+        t = wiod_trade()
+        t = t[t["sector"].to_numpy() == sector]
+        if years is not None:
+            t = t[t["year"].between(*years)]
+        return t.merge(wiod_covariates(), on=["exporter", "importer", "year"], how="left")
+
+    def country_year(self):
+        return wiod_country_year()
+
+    def pair_variables(self):
+        return pair_geopolitics(wiod_country_year(), income_missing=self.settings["income_missing"])
+
+
+SOURCES = {"synthetic": SyntheticPanels, "yotov": YotovPanels, "wiod": WiodPanels}
 
 
 def data_kind(settings: Settings) -> str:
     """The panel source of the settings' data choice ("auto" is the synthetic world, see the module docstring)."""
-    return "real" if settings.data is not None and settings.data.is_real else "synthetic"
+    return settings.real_panel if settings.data is not None and settings.data.is_real else "synthetic"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -170,7 +214,7 @@ class GravityRun:
     """Everything the chapter's notebooks show, for one parameter set."""
 
     settings: dict                    # the parameters it ran with (data_source = the kind of data)
-    kind: str                         # the panel source: "synthetic" or "real"
+    kind: str                         # the panel source: "synthetic", "wiod" or "yotov"
     sectors: tuple[str, ...]
     periods: tuple[tuple[int, int], ...]
     gravity: tuple[RegressionResult, ...]     # stage 1 per sector x period (without data)

@@ -1,5 +1,6 @@
 """The method applied to real data: the paper's pipeline on the Yotov et al. manufacturing panel (1986-2006) with
-V-Dem, World Bank income groups and TIES/EUSANCT sanctions, and how its sanctions and FTA codings matter."""
+V-Dem, World Bank income groups and GSDB (or TIES/EUSANCT) sanctions, and how its sanctions and FTA codings
+matter."""
 from __future__ import annotations
 
 import pandas as pd
@@ -13,25 +14,28 @@ from helpers.data import DataUnavailable
 
 
 def real_settings(settings: Settings) -> Settings:
-    """The settings of the real-data page: under "auto" the real panel whenever its files resolve (the other
-    pages' "auto" is the synthetic world); "real" and "synthetic" as asked."""
-    if settings.data_source != "auto":
+    """The settings of the real-data page: the Yotov panel, under "auto" whenever its files resolve (the other
+    pages' "auto" is the synthetic world); "synthetic" as asked; "real" never falls back."""
+    if settings.data_source == "synthetic":
         return settings
     try:
-        return settings.replace(data_source="real")
+        return settings.replace(data_source="real", real_panel="yotov")
     except DataUnavailable:
+        if settings.data_source == "real":
+            raise
         return settings
 
 
 def counterpart(settings: Settings) -> GravityRun:
-    """The run of `settings` on the real panel, with its own default split (a synthetic-world split year may lie
-    outside 1986-2006): the scorecard's real-data rows. Raises DataUnavailable without the real files."""
-    return run(settings.replace(data_source="real", split_year=0))
+    """The run of `settings` on the Yotov panel, with its own default split (a synthetic-world split year may lie
+    outside 1986-2006): the scorecard's Section 8 rows. Raises DataUnavailable without the real files."""
+    return run(settings.replace(data_source="real", real_panel="yotov", split_year=0))
 
 
 def sanctions_comparison(result: GravityRun) -> pd.DataFrame:
-    """Real runs: the sanctioned Yotov countries and the paper's second-stage Sanc coefficient (with stars
-    and pair-clustered SE) under each sanctions source (TIES, EUSANCT, either); the run's source is marked."""
+    """Yotov runs: the sanctioned Yotov countries and the paper's second-stage Sanc coefficient (with stars
+    and pair-clustered SE) under each sanctions source (GSDB, TIES, EUSANCT, either); the run's source is
+    marked."""
     s = result.settings
     by = sanctioned_by_source()
     source = YotovPanels(s)

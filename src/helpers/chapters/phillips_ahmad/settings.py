@@ -18,8 +18,12 @@ QUICK_N_GENERIC = 20           # 48 countries in quick (smoke) runs
 
 PARAMETERS = {
     "data_source": Choice("auto", "real", "synthetic",
-                          doc="auto = the synthetic paper-scale world (the paper's ITPD-E/DGD/GSDB are not offline); "
-                              "real = the Yotov et al. manufacturing panel (method application, 1986-2006)"),
+                          doc="auto = the synthetic paper-scale world (the paper's ITPD-E and DGD are not offline); "
+                              "real = the real panel named by real_panel"),
+    "real_panel": Choice("wiod", "yotov",
+                         doc="the real panel of data_source = real: WIOD 2013 sector trade (14 manufacturing "
+                             "industries, 40 economies, 1995-2011, GSDB sanctions) or the Yotov et al. "
+                             "manufacturing panel (one sector, 69 countries, 1986-2006; method application)"),
     "quick": Boolean(doc="4 sectors and a smaller world, for smoke runs"),
     "seed": Integer(0, 2**31 - 1, doc="synthetic world seed", default=1),
     "n_generic": Integer(0, 400, doc="generic countries added to the 28 named ones (180 = full scale)",
@@ -41,17 +45,18 @@ PARAMETERS = {
     "route_share_scale": Number(0, 5, doc="multiplies every injected route's share (0 = no re-routing)", default=1.0),
     "band": Choice("pct", "boot_median"),
     "demeaner": Choice("rust", "within"),
-    "real_sanctions": Choice("ties", "eusanct", "either",
-                             doc="sanctions source of the real application: TIES v4.1 total embargoes (any sender, "
-                                 "to 2005), EUSANCT total embargoes (EU/US/UN senders, cases active 1989-2015), "
-                                 "or either"),
+    "real_sanctions": Choice("gsdb", "ties", "eusanct", "either",
+                             doc="sanctions source of the Yotov-panel application: GSDB release 3 complete trade "
+                                 "sanctions (the paper's source and rule), TIES v4.1 total embargoes (any sender, "
+                                 "to 2005), EUSANCT total embargoes (EU/US/UN senders, cases active 1989-2015), or "
+                                 "TIES or EUSANCT (either); the WIOD panel always uses GSDB"),
     "real_fta": Choice("rta", "desta", "either",
                        doc="FTA regressor of the real application: the Yotov panel's RTA dummy (agreements entering "
                            "into force 1987-2006 only), a DESTA v2.3 agreement in force (entry into force to "
                            "withdrawal), or either"),
     "split_year": Integer(0, 2022, doc="first year of the later of the two periods; 0 = the data's default split "
-                                       "(2010 in the synthetic 1995-2022 world, as in the paper; 1996 on the real "
-                                       "1986-2006 panel)", default=0),
+                                       "(2010 in the synthetic 1995-2022 world, as in the paper; 2010 on WIOD "
+                                       "1995-2011, a two-year second period; 1996 on the Yotov 1986-2006 panel)", default=0),
 }
 
 STARS = STARS_STD              # the paper's tables: *** p<0.01, ** p<0.05, * p<0.10
