@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.cache import cached
 from helpers.chapters.phillips_ahmad.pipeline import GravityRun, second_stage, source_of
+from helpers.chapters.phillips_ahmad.settings import SLUG
 
 T_10PCT = 1.645                # one-sided 10% critical value of a normal t: "negative and significant at 10%"
 
@@ -33,22 +35,34 @@ def dropped_terms(result: GravityRun) -> list[str]:
 
 
 def sanc_identification(result: GravityRun) -> pd.DataFrame:
-    """Warning 3: pairs whose Sanc variation survives the FE = pairs where both countries are sanctioned."""
-    cy = result.country_year
-    rows = []
-    for year, g in cy[cy["sanctioned"] == 1].groupby("year"):
-        k = len(g)
-        rows.append({"year": year, "sanctioned countries": k, "both-sanctioned international pairs": k * (k - 1),
-                     "sanctioned domestic flows": k})
-    return pd.DataFrame(rows)
+    """Warning 3: pairs whose Sanc variation survives the FE = pairs where both countries are sanctioned (a row per
+    year with a sanctioned country; none on WIOD 1995-2011)."""
+    k = result.country_year.loc[result.country_year["sanctioned"] == 1].groupby("year").size()
+    return pd.DataFrame({"year": k.index, "sanctioned countries": k.to_numpy(),
+                         "both-sanctioned international pairs": (k * (k - 1)).to_numpy(),
+                         "sanctioned domestic flows": k.to_numpy()})
+
+
+def warning4_sectors(result: GravityRun) -> tuple[str, ...]:
+    """The run's sectors that warning 4 refits: Machinery (quick) or Machinery and Metals, by name (on WIOD the
+    industries standing for them), or every sector when none is named so (the Yotov panel's one)."""
+    wanted = ("Machinery",) if result.settings["quick"] else ("Machinery", "Metals")
+    return tuple(s for s in result.sectors if any(w in s for w in wanted)) or result.sectors
 
 
 def sanc_across_specifications(result: GravityRun, sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Warning 4: the Sanc coefficient (t) under the paper's specification and the alternatives, for `sectors`
-    (default: Machinery in quick mode, Machinery and Metals otherwise; the real panel's one sector)."""
-    if sectors is None:
-        sectors = ("Machinery",) if result.settings["quick"] else ("Machinery", "Metals")
-    resid = result.resid[result.resid["sector"].isin(sectors)] if result.kind == "synthetic" else result.resid
+    (default `warning4_sectors`), cached with the run's settings (columns specification, sector, period, Sanc, t;
+    no rows where Sanc is not estimable)."""
+    sectors = tuple(sectors or warning4_sectors(result))
+    resid = result.resid[result.resid["sector"].isin(sectors)]
+    # keyed on the numbers it refits (hashed), not only the settings: a run recomputed on changed data changes them
+    key = {"stage": "warning4", **result.settings, "kind": result.kind, "sectors": list(sectors),
+           "resid": resid.select_dtypes("number"), "geo": result.geo.select_dtypes("number")}
+    return cached(SLUG, key, lambda: _sanc_across_specifications(result, resid))
+
+
+def _sanc_across_specifications(result: GravityRun, resid: pd.DataFrame) -> pd.DataFrame:
     source = source_of(result)
     rows = []
     for name, specification in SANC_SPECIFICATIONS.items():
@@ -56,7 +70,7 @@ def sanc_across_specifications(result: GravityRun, sectors: tuple[str, ...] | No
             if "Sanc" in r.params:
                 rows.append({"specification": name, "sector": r.label["sector"], "period": r.label["period"],
                              "Sanc": r.params["Sanc"], "t": r.tvalues["Sanc"]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["specification", "sector", "period", "Sanc", "t"])
 
 
 def sanc_table(specifications: pd.DataFrame) -> pd.DataFrame:
