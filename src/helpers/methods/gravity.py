@@ -203,6 +203,21 @@ def _sandwich(Xd, resid, bread, mask, nobs, k, vcov):
     raise ValueError(f"vcov must be 'pair' or 'hetero' for the dense engine; got {vcov!r}.")
 
 
+def _irls_start(Y: np.ndarray, X: np.ndarray, mask: np.ndarray):
+    """The dense engines' IRLS starting point on the estimable cells `mask`: Y zeroed outside, the mask as
+    weights m, log Y, the total, mu = (Y + mean Y) / 2 and its log, the regressors kept (all), and V = [z, X]
+    (X fixed, z rewritten every iteration), zero outside the mask."""
+    Y = np.where(mask, Y, 0.0)
+    m = mask.astype(float)
+    logY = np.log(Y, out=np.zeros_like(Y), where=Y > 0)
+    mu = (Y + Y[mask].mean()) / 2 * m
+    eta = np.log(mu, out=np.zeros_like(mu), where=mask)
+    V = np.zeros((1 + X.shape[0], *Y.shape))
+    V[1:] = X
+    V[:, ~mask] = 0.0
+    return Y, m, logY, Y.sum(), mu, eta, list(range(X.shape[0])), V
+
+
 def ppml_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str], vcov: str = "pair") -> DenseFit:
     """PPML with exporter-year and importer-year FE on (T, n, n) arrays by IRLS with exact demeaning.
 
@@ -217,16 +232,7 @@ def ppml_dense(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[str],
     mask = mask & (Y.sum(2, keepdims=True) > 0) & (Y.sum(1, keepdims=True) > 0)
     if mask.sum() == 0:
         raise GravityError("No observations with positive trade in any exporter-year and importer-year.")
-    Y = np.where(mask, Y, 0.0)
-    m = mask.astype(float)
-    logY = np.log(Y, out=np.zeros_like(Y), where=Y > 0)
-    ysum = Y.sum()
-    mu = (Y + Y[mask].mean()) / 2 * m
-    eta = np.log(mu, out=np.zeros_like(mu), where=mask)
-    keep = list(range(X.shape[0]))
-    V = np.zeros((1 + X.shape[0], *Y.shape))       # [z, X]; X is fixed, z is rewritten every iteration
-    V[1:] = X
-    V[:, ~mask] = 0.0
+    Y, m, logY, ysum, mu, eta, keep, V = _irls_start(Y, X, mask)
     WV = np.empty_like(V)
     dev_old, converged, it = np.inf, False, 0
     beta = np.zeros(X.shape[0])
@@ -403,16 +409,7 @@ def ppml_dense_pair(Y: np.ndarray, X: np.ndarray, mask: np.ndarray, names: list[
     mask = _estimable(Y, mask, pair=True)
     if mask.sum() == 0:
         raise GravityError("No observations left after dropping all-zero and singleton fixed-effect groups.")
-    Y = np.where(mask, Y, 0.0)
-    m = mask.astype(float)
-    logY = np.log(Y, out=np.zeros_like(Y), where=Y > 0)
-    ysum = Y.sum()
-    mu = (Y + Y[mask].mean()) / 2 * m
-    eta = np.log(mu, out=np.zeros_like(mu), where=mask)
-    keep = list(range(X.shape[0]))
-    V = np.zeros((1 + X.shape[0], *Y.shape))
-    V[1:] = X
-    V[:, ~mask] = 0.0
+    Y, m, logY, ysum, mu, eta, keep, V = _irls_start(Y, X, mask)
     c = None
     dev_old, converged = np.inf, False
     for it in range(1, IRLS_MAXITER + 1):
