@@ -20,15 +20,6 @@ matplotlib.use("Agg")
 PACKAGE = Path(claims.__file__).parent
 
 
-def _archive_available():
-    try:
-        return chapter.settings().data.kind == "real"
-    except Exception:
-        return False
-
-
-needs_archive = pytest.mark.skipif(not _archive_available(), reason="Magnesium archive not in the data mirror")
-
 
 @lru_cache(maxsize=2)
 def _card(data_source: str):
@@ -86,7 +77,7 @@ def test_no_rule_threshold_or_tolerance_in_the_chapter_code():
     assert "helpers.report.scorecard" not in source
 
 
-@pytest.mark.parametrize("data_source", ["synthetic", pytest.param("auto", marks=needs_archive)])
+@pytest.mark.parametrize("data_source", ["synthetic", pytest.param("auto", marks=pytest.mark.archive)])
 def test_every_claim_is_scored_or_listed(data_source):
     card = _card(data_source)
     recorded = card.frame()
@@ -100,7 +91,7 @@ def test_every_claim_is_scored_or_listed(data_source):
         assert "not testable offline" not in set(recorded["verdict"])
 
 
-@needs_archive
+@pytest.mark.archive
 def test_the_verdicts_the_pages_state():
     """Table 2 is exact; Table 3's Models 2-3 and Table 5 are not (the shipped unimputed file is not the one the
     published tables were made from); the figures' readings and the text claims as the pages say."""
@@ -125,7 +116,7 @@ def test_the_verdicts_the_pages_state():
     assert claims.summary(_card("auto"))["grade"] == "partial"
 
 
-@needs_archive
+@pytest.mark.archive
 def test_stars_agree_wherever_a_coefficient_is_reproduced():
     """The exact rule compares digits; the stars the claim also prints must agree wherever the digits do."""
     cells = _card("auto").frame()
@@ -160,7 +151,7 @@ def test_tables_are_captioned_with_readable_headers():
     assert summary.caption.startswith("Table 4.") and summary.note
 
 
-@needs_archive
+@pytest.mark.archive
 def test_table2_view_has_ours_beside_the_papers():
     s = chapter.settings()
     frame = tables.models_view(pipeline.run(s), s).frame
@@ -177,7 +168,7 @@ def _label_boxes(fig):
     return texts, [t.get_window_extent(renderer) for t in texts]
 
 
-@needs_archive
+@pytest.mark.archive
 @pytest.mark.parametrize("make", [lambda: figures.figure_network(), lambda: figures.figure_reciprocity(FIGURE2_YEARS)],
                          ids=["figure1", "figure2"])
 def test_network_labels_are_readable_and_never_overlap(make):
