@@ -156,18 +156,80 @@ return {
   rawMath: (text.match(/\\\(|\\\)|\$[^$\s][^$]{0,80}\$/g) || []).slice(0, 3),
   truncated: /\d+ rows × \d+ columns/.test(text),
   wideTables: Array.from(main.querySelectorAll('table')).filter(t => t.getBoundingClientRect().width > width + 2 && !scrolls(t)).length,
-  smallFigures: Array.from(main.querySelectorAll('figure img, .cell_output img')).filter(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width < 250).map(i => i.src.split('/').pop()).slice(0, 3),
+  images: Array.from(article.querySelectorAll('img')).map(i => ({file: i.src.split('/').pop(), alt: i.getAttribute('alt'),
+    width: Math.round(i.getBoundingClientRect().width), shown: i.complete && i.naturalWidth > 0 && i.offsetParent !== null})),
+  headings: Array.from(article.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => h.querySelector('.section-number'))
+    .filter(n => n).map(n => n.textContent.trim()),
+  figureLabels: Array.from(main.querySelectorAll('figure')).map(f => ({image: !!f.querySelector('img'), table: !!f.querySelector('table'),
+    label: ((f.querySelector('figcaption .caption-number') || {}).textContent || '').trim()})),
   visibleCode: Array.from(main.querySelectorAll('.cell:not(.tag_remove-input):not(.tag_hide-input) .cell_input')).filter(c => c.offsetParent !== null).map(c => c.innerText.split('\n').length),
   links: Array.from(main.querySelectorAll('a[href]')).map(a => a.getAttribute('href')).filter(h => !/^(https?:|mailto:|#|data:)/.test(h)),
 };
 """
 
 
+MIN_IMAGE_PX = 250
+IMAGE_FILE = re.compile(r"^[\w./-]*\.(png|jpe?g|gif|svg|webp)$|^[0-9a-f]{32,}", re.IGNORECASE)
+
+
+def meaningful_alt(alt: str | None, file: str) -> bool:
+    """Alt text that says something: present, not empty, not a file name, not a bare label."""
+    alt = (alt or "").strip()
+    return len(alt) >= 12 and alt != file and not IMAGE_FILE.match(alt)
+
+
+def section_numbers(labels: list[str]) -> list[tuple[int, ...]]:
+    """'2.1.3.' -> (2, 1, 3), in page order."""
+    return [tuple(int(n) for n in label.strip().rstrip(".").split(".")) for label in labels if label.strip()]
+
+
+def numbering_gaps(labels: list[str]) -> list[str]:
+    """Numbers that do not follow 1, 2, 3 ... under their parent, or whose parent is not before them. The first
+    number (the page's title, or the first chapter) sets where the sequence starts."""
+    gaps, last, seen = [], {}, set()
+    for number in section_numbers(labels):
+        parent = number[:-1]
+        if seen and (last.get(parent, 0) + 1 != number[-1] or (parent and parent not in seen)):
+            gaps.append(".".join(map(str, number)))
+        last[parent] = number[-1]
+        seen.add(number)
+    return gaps
+
+
+def test_numbering_gaps_finds_a_chapter_whose_first_section_is_not_1():
+    assert numbering_gaps(["2.", "2.1.", "2.2.", "3.", "3.1."]) == []
+    assert numbering_gaps(["2.1.", "2.1.1.", "2.1.2.", "2.1.2.1."]) == []
+    assert numbering_gaps(["1.", "1.5.", "1.6."]) == ["1.5"]
+    assert numbering_gaps(["2.2.", "2.2.1.", "2.2.3."]) == ["2.2.3"]
+    assert numbering_gaps(["1.", "2.", "4."]) == ["4"]
+    assert not meaningful_alt("e67912cf976847dccd2c6ede6557cace2176829689ca99352cdf5666b471d840.png", "x.png")
+    assert not meaningful_alt("", "x.png") and not meaningful_alt(None, "x.png") and not meaningful_alt("Figure 1:", "")
+    assert meaningful_alt("Figure 4: probability of no compliance yet with one sender (red)", "x.png")
+
+
+@pytest.mark.browser
+def test_chapters_and_their_sections_are_numbered_without_gaps(server, browser):
+    """The sidebar: chapters 1, 2, 3 ...; within each, its pages x.1, x.2 ... (a chapter's first page is x.1)."""
+    browser.get(f"{server}/{PAGES[0]}")
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('nav.bd-docs-nav a')).map(a => a.textContent.trim())"
+        ".map(t => (t.match(/^(\\d+(?:\\.\\d+)*)\\.\\s/) || [])[1]).filter(n => n)")
+    numbers = section_numbers(labels)
+    chapters = [n[0] for n in numbers if len(n) == 1]
+    assert chapters == list(range(1, len(chapters) + 1)) and len(chapters) >= 5, labels
+    for chapter in chapters:
+        sections = [n[1] for n in numbers if len(n) == 2 and n[0] == chapter]
+        assert sections == list(range(1, len(sections) + 1)) and sections, f"chapter {chapter}: {sections}"
+    assert not [n for n in numbers if len(n) > 1 and n[0] not in chapters], labels
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
 def test_what_a_reader_sees(page, server, browser):
     """Math typeset (no raw TeX), no pandas truncation, no table wider than the column outside its own scroll box,
-    figures at least 250 px wide, no long visible code cell, and every internal link resolves."""
+    every image with alt text that describes it and at least 250 px wide (the theme's smallest panel), tables
+    labelled as tables and figures as figures, section numbers without gaps, no long visible code cell, and every
+    internal link resolves."""
     browser.set_window_size(1280, 2000)
     browser.get(f"{server}/{page}")
     browser.execute_script("return window.MathJax && MathJax.startup && MathJax.startup.promise")
@@ -178,7 +240,15 @@ def test_what_a_reader_sees(page, server, browser):
     assert not seen["rawMath"], f"raw TeX on the page: {seen['rawMath']}"
     assert not seen["truncated"], "a pandas truncation marker"
     assert seen["wideTables"] == 0, f"{seen['wideTables']} table(s) wider than the content column outside a scroll box"
-    assert not seen["smallFigures"], f"figures narrower than 250 px: {seen['smallFigures']}"
+    no_alt = [i["file"] for i in seen["images"] if not meaningful_alt(i["alt"], i["file"])]
+    assert not no_alt, f"images without alt text that describes them: {no_alt[:3]}"
+    small = [(i["file"], i["width"]) for i in seen["images"] if i["shown"] and i["width"] < MIN_IMAGE_PX]
+    assert not small, f"images narrower than {MIN_IMAGE_PX} px: {small[:3]}"
+    mislabelled = [f["label"] for f in seen["figureLabels"] if f["label"] and (
+        f["label"].startswith("Fig") if f["table"] and not f["image"] else f["image"] and not f["label"].startswith("Fig"))]
+    assert not mislabelled, f"a table labelled as a figure, or a figure as something else: {mislabelled[:3]}"
+    gaps = numbering_gaps(seen["headings"])
+    assert not gaps, f"section numbers out of sequence on the page: {gaps} in {seen['headings']}"
     long_code = [n for n in seen["visibleCode"] if n > 12]
     assert not long_code, f"visible code cells of {long_code} lines: plumbing belongs behind remove-input/hide-input"
     base = (HTML / page).parent
