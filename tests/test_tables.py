@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from helpers.report.tables import show
 
@@ -23,3 +24,16 @@ def test_labels_map_and_per_column_decimals():
     html = show(pd.DataFrame({"gdp_ru": [-0.3051], "se": [0.1]}), labels={"gdp_ru": "GDP, Russia (%)"},
                 decimals={"gdp_ru": 3, "se": 1})._repr_html_()
     assert "GDP, Russia (%)" in html and "−0.305" in html and ">0.1<" in html
+
+
+@pytest.mark.parametrize("book_build, shown", [("", True), ("1", False)])
+def test_glue_table_shows_the_table_once_where_it_is_made_outside_the_book_build(monkeypatch, book_build, shown):
+    """Shown by the glue (outside the book build) and never again as the cell's value: it returns nothing."""
+    from helpers.report.tables import glue_table
+
+    calls = []
+    monkeypatch.setattr("myst_nb.glue", lambda key, value, display: calls.append((key, value, display)))
+    monkeypatch.setenv("BOOK_BUILD", book_build)
+    table = show(pd.DataFrame({"a": [1.0]}), caption="A table")
+    assert glue_table("test.table", table) is None
+    assert calls == [("test.table", table, shown)]

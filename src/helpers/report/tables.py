@@ -166,9 +166,10 @@ def show(frame: pd.DataFrame, caption: str | None = None, note: str | None = Non
     return Table(frame, caption, note, decimals, labels, index, escape)
 
 
-def glue_table(key: str, table: Table, display: bool | None = None) -> Table:
-    """Glue a table under `key` for the book's `{glue}` directive; shown in place outside the book build."""
+def glue_table(key: str, table: Table, display: bool | None = None) -> None:
+    """Glue a table under `key` for the book's `{glue}` directive; shown in place outside the book build (JupyterLab,
+    papermill), in the book only where the prose pastes it. Returns nothing: a table returned as a cell's last value
+    would be shown a second time, in the book as in JupyterLab."""
     from myst_nb import glue
 
     glue(key, table, display=not in_book_build() if display is None else display)
-    return table
