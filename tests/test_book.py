@@ -160,6 +160,9 @@ return {
     width: Math.round(i.getBoundingClientRect().width), shown: i.complete && i.naturalWidth > 0 && i.offsetParent !== null})),
   headings: Array.from(article.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => h.querySelector('.section-number'))
     .filter(n => n).map(n => n.textContent.trim()),
+  duplicateTables: (() => { const n = new Map(); main.querySelectorAll('table').forEach(t => {
+    const k = t.textContent.replace(/\s+/g, ' ').trim(); if (k) n.set(k, (n.get(k) || 0) + 1); });
+    return Array.from(n).filter(([k, c]) => c > 1).map(([k, c]) => `${c}x ${k.slice(0, 60)}`); })(),
   figureLabels: Array.from(main.querySelectorAll('figure')).map(f => ({image: !!f.querySelector('img'), table: !!f.querySelector('table'),
     label: ((f.querySelector('figcaption .caption-number') || {}).textContent || '').trim()})),
   visibleCode: Array.from(main.querySelectorAll('.cell:not(.tag_remove-input):not(.tag_hide-input) .cell_input')).filter(c => c.offsetParent !== null).map(c => c.innerText.split('\n').length),
@@ -228,8 +231,8 @@ def test_chapters_and_their_sections_are_numbered_without_gaps(server, browser):
 def test_what_a_reader_sees(page, server, browser):
     """Math typeset (no raw TeX), no pandas truncation, no table wider than the column outside its own scroll box,
     every image with alt text that describes it and at least 250 px wide (the theme's smallest panel), tables
-    labelled as tables and figures as figures, section numbers without gaps, no long visible code cell, and every
-    internal link resolves."""
+    labelled as tables and figures as figures and none shown twice, section numbers without gaps, no long visible
+    code cell, and every internal link resolves."""
     browser.set_window_size(1280, 2000)
     browser.get(f"{server}/{page}")
     browser.execute_script("return window.MathJax && MathJax.startup && MathJax.startup.promise")
@@ -247,6 +250,7 @@ def test_what_a_reader_sees(page, server, browser):
     mislabelled = [f["label"] for f in seen["figureLabels"] if f["label"] and (
         f["label"].startswith("Fig") if f["table"] and not f["image"] else f["image"] and not f["label"].startswith("Fig"))]
     assert not mislabelled, f"a table labelled as a figure, or a figure as something else: {mislabelled[:3]}"
+    assert not seen["duplicateTables"], f"a table shown twice: {seen['duplicateTables'][:3]}"
     gaps = numbering_gaps(seen["headings"])
     assert not gaps, f"section numbers out of sequence on the page: {gaps} in {seen['headings']}"
     long_code = [n for n in seen["visibleCode"] if n > 12]
