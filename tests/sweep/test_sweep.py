@@ -227,3 +227,28 @@ def test_long_data_keys_are_harvested_whole():
 
     assert parse_scalar(repr(keys)) is None
     assert parse_scalar(repr(keys), None) == keys
+
+
+def test_kernels_import_this_clones_helpers(tmp_path, monkeypatch):
+    """A shared virtualenv (or a PYTHONPATH) naming another clone's `helpers` does not reach a sweep's kernels:
+    their PYTHONPATH starts with this checkout's src and the book build's kernel path, as the build's kernels'."""
+    from helpers import build, paths
+    from helpers.sweep.execute import kernel_pythonpath
+
+    other = tmp_path / "other_clone" / "src"
+    (other / "helpers").mkdir(parents=True)
+    (other / "helpers" / "__init__.py").write_text("raise ImportError('the other clone')\n")
+    monkeypatch.setenv("PYTHONPATH", str(other))
+    assert kernel_pythonpath().split(__import__("os").pathsep) == [str(paths.ROOT / "src"),
+                                                                   str(build.kernel_path()), str(other)]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import helpers\nfrom myst_nb import glue\n"
+                                          "glue('where', helpers.__file__, display=False)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = tmp_path / "where.ipynb"
+    nbformat.write(nb, notebook)
+    result = run_sweep(notebook, {"x": [1]}, tmp_path / "out", executor="serial", progress=False)
+    row = result.table.iloc[0]
+    assert row["status"] == "ok", row["error"]
+    assert Path(row["where"]).resolve() == (paths.ROOT / "src" / "helpers" / "__init__.py").resolve()

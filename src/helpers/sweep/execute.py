@@ -1,9 +1,11 @@
 """Run one parameterised notebook: the unit of work a process pool or a Dask worker executes.
 
 Each run gets its own kernel over the IPC transport (no TCP ports, so parallel kernels cannot clash;
-papermill #511), a one-thread BLAS, and its own scorecard folder. The run executes in a private
-temporary folder and returns its files as bytes, so it works the same on a remote Dask worker that
-shares no file system with the client.
+papermill #511), a one-thread BLAS, and its own scorecard folder. Its `PYTHONPATH` starts with this
+checkout's `src` and the book build's kernel path (`helpers.build.kernel_path`), as the book build's kernels'
+does, so it imports this clone's `helpers` even when a virtualenv shared with another clone has that clone's
+editable install. The run executes in a private temporary folder and returns its files as bytes, so it works
+the same on a remote Dask worker that shares no file system with the client (there, the worker's checkout).
 """
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from helpers import paths
+from helpers.build import kernel_path
 
 KERNEL_NAME = "python3"
 MAX_RETURNED_BYTES = 50_000_000  # a run's files travel back to the client; figures make most of it
@@ -56,6 +61,16 @@ def _kernel_manager_class(env: dict[str, str], cwd: str):
             return await super().start_kernel(**kw)
 
     return SweepKernelManager
+
+
+def kernel_pythonpath(base: str | None = None, root: Path | None = None) -> str:
+    """The kernels' PYTHONPATH: `<root>/src` (this checkout's `helpers`, before a shared virtualenv's editable
+    install of another clone) and the build's kernel path first, then `base` (default: this process's)."""
+    root = Path(root or paths.ROOT)
+    first = [str(root / "src"), str(kernel_path(root))]
+    base = os.environ.get("PYTHONPATH", "") if base is None else base
+    rest = [p for p in base.split(os.pathsep) if p and p not in first]
+    return os.pathsep.join(dict.fromkeys(first + rest))
 
 
 def _is_start_failure(exc: BaseException) -> bool:
@@ -103,7 +118,9 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"sweep-{task['run_id']}-") as tmp:
         tmp_path = Path(tmp)
         output = tmp_path / "executed.ipynb"
-        env = {**KERNEL_ENV, **task.get("env", {}),
+        given = task.get("env", {})
+        env = {**KERNEL_ENV, **given,
+               "PYTHONPATH": kernel_pythonpath(given.get("PYTHONPATH")),
                "BOOK_SCORECARD_DIR": str(tmp_path / "scorecard"),
                "BOOK_SWEEP_RUN": task["run_id"]}
         try:
