@@ -3,6 +3,11 @@
 A robustness page does not rerun a long sweep at build time: it reads the stored result, shows where it
 came from (grid, code version, date), and warns visibly when the swept notebook has changed since (and says
 so, more quietly, when only the helper library has).
+
+What the page plots (`[speccurve]`: the estimate, its interval, labels, the paper's value) is presentation, not
+part of a run: the page takes it from the current grid file while that file still defines the runs that were
+stored (same notebook, fixed values, axes and explicit runs) and the stored results hold every key it names;
+otherwise from the copy stored with the sweep.
 """
 from __future__ import annotations
 
@@ -14,7 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from .grid import notebook_hash
+from .grid import canonical_json, load_grid, notebook_hash
+
+RUN_DEFINING = ("notebook", "fixed", "grid", "runs")   # the parts of a grid that decide which runs a sweep makes
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class StoredSweep:
     folder: Path
     current_hash: str | None  # None when the swept notebook no longer exists
     current_code_hash: str | None = None
+    current_speccurve: dict[str, Any] | None = None  # the grid file's [speccurve], when it applies (see above)
 
     @property
     def code_changed(self) -> bool:
@@ -36,8 +44,13 @@ class StoredSweep:
         return self.current_hash != self.provenance.get("notebook_hash")
 
     @property
-    def speccurve(self) -> dict[str, Any]:
+    def stored_speccurve(self) -> dict[str, Any]:
         return (self.provenance.get("grid") or {}).get("speccurve") or {}
+
+    @property
+    def speccurve(self) -> dict[str, Any]:
+        """What the page plots: the grid file's current `[speccurve]` when it applies, else the stored one."""
+        return self.current_speccurve if self.current_speccurve is not None else self.stored_speccurve
 
     def admonition(self):
         """The provenance box (a warning when the notebook changed since the sweep ran)."""
@@ -82,6 +95,34 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+def _keys(spec: dict[str, Any]) -> list[list[str]]:
+    """The glued keys a `[speccurve]` names, each as the list of alternatives the page coalesces."""
+    named = [spec.get(k) for k in ("estimate", "ci_low", "ci_high", "se")]
+    return [[v] if isinstance(v, str) else list(v) for v in named if v]
+
+
+def current_speccurve(provenance: dict[str, Any], columns) -> dict[str, Any] | None:
+    """The grid file's `[speccurve]` when the file still defines the stored runs and the stored results hold every
+    key it names (see the module docstring); None otherwise."""
+    from helpers.paths import ROOT
+
+    stored = provenance.get("grid") or {}
+    source = stored.get("source")
+    if not source:
+        return None
+    path = Path(source) if Path(source).is_absolute() else Path(ROOT) / source
+    try:
+        grid = load_grid(path).as_dict()
+    except (OSError, ValueError):
+        return None
+    if canonical_json({k: grid.get(k) for k in RUN_DEFINING}) != canonical_json({k: stored.get(k) for k in RUN_DEFINING}):
+        return None
+    spec = grid.get("speccurve") or {}
+    if not spec.get("estimate") or not all(any(k in columns for k in alternatives) for alternatives in _keys(spec)):
+        return None
+    return spec
+
+
 def load_stored(slug_or_folder: str | Path) -> StoredSweep:
     """Read sweeps/results/<slug>/ (or any folder holding results.csv and sweep.json)."""
     from helpers.paths import ROOT
@@ -100,4 +141,5 @@ def load_stored(slug_or_folder: str | Path) -> StoredSweep:
     from .core import helpers_code_hash
 
     return StoredSweep(table=table, provenance=provenance, folder=folder, current_hash=current,
-                       current_code_hash=helpers_code_hash())
+                       current_code_hash=helpers_code_hash(),
+                       current_speccurve=current_speccurve(provenance, set(table.columns)))
