@@ -277,3 +277,11 @@ def test_robustness_page_marks_the_papers_value_and_says_where_it_sits(tmp_path,
     assert glued["zeng_peterson.robustness.curve.n_without_interval"] == 0
     fig = glued["zeng_peterson.robustness.speccurve.figure"]
     assert _lines_at(fig.axes[0], [0.483, 0.483])
+
+
+def test_labels_rename_a_choice_or_one_of_its_values():
+    fig = specification_curve(_table(), "b", "lo", "hi", choices=["lag", "data_source"],
+                              labels={"lag": "lags", "data_source = synthetic": "generated data"})
+    labels = [t.get_text() for t in fig.axes[1].get_yticklabels()]
+    assert labels == ["lags = 1", "lags = 2", "lags = 3", "data_source = real", "generated data"]
+    matplotlib.pyplot.close(fig)

@@ -154,6 +154,11 @@ def _label(value: Any) -> str:
     return str(value)
 
 
+def _row_label(choice: str, value: Any, labels: dict[str, str]) -> str:
+    """A choice row's label: `labels["<choice> = <value>"]` if given, else `<labels[choice] or choice> = <value>`."""
+    return labels.get(f"{choice} = {_label(value)}") or f"{labels.get(choice, choice)} = {_label(value)}"
+
+
 def _has_interval_keys(ci_low: Key, ci_high: Key, se: Key) -> bool:
     return (ci_low is not None and ci_high is not None) or se is not None
 
@@ -168,6 +173,9 @@ def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, 
                         ylabel: str | None = None, title: str | None = None, labels: dict[str, str] | None = None,
                         paper: Any = None, slug: str | None = None):
     """The specification-curve figure (a matplotlib Figure) for `estimate` across the runs of `table`.
+
+    `labels` renames a choice (`{"fe_structure": "fixed effects"}`) or one of its values
+    (`{"control_log_trade = True": "log(Trade) control"}`) in the rows under the curve.
 
     `paper`, the paper's own value of the estimate (see `paper_values`; a published cell needs `slug`), is drawn
     as a labelled dotted line, with its printed 95% interval as a bar right of the runs. Runs that named an
@@ -220,7 +228,7 @@ def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, 
         notes.append(f"{missing} of {len(runs)} runs glued no interval")
     if any(m.low is not None for m in marks):
         notes.append("right of the runs: the paper's value with its 95% interval")
-    xlabel = "specifications, sorted by the estimate" + "".join(f"\n{n}" for n in notes)
+    xlabel = "\n".join(["specifications, sorted by the estimate", *(textwrap.fill(n, 60) for n in notes)])
 
     if rows:
         bottom = axes[1, 0]
@@ -229,7 +237,7 @@ def specification_curve(table: pd.DataFrame, estimate: Key, ci_low: Key = None, 
             bottom.scatter(x[used], np.full(used.sum(), i), marker="|", s=90, lw=2,
                            c=np.where(base[used], PALETTE[1], "0.25"))
         bottom.set_yticks(range(len(rows)))
-        bottom.set_yticklabels([f"{labels.get(c, c)} = {_label(v)}" for c, v in rows], fontsize=9)
+        bottom.set_yticklabels([_row_label(c, v, labels) for c, v in rows], fontsize=9)
         bottom.set_ylim(len(rows) - 0.5, -0.5)
         bottom.grid(axis="x", visible=False)
         bottom.set_xlabel(xlabel)
