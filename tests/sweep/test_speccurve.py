@@ -266,8 +266,9 @@ def test_robustness_page_marks_the_papers_value_and_says_where_it_sits(tmp_path,
         'paper = { table = "Table 2", row = "Importer sanct X Importer integration", column = "Model 3" }'))
     stored = load_stored("toy")
     monkeypatch.setattr(robustness, "load_stored", lambda slug: stored)
-    glued = {}
+    glued, figures = {}, {}
     monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: glued.__setitem__(key, value))
+    monkeypatch.setattr(robustness, "glue_figure", lambda key, fig, **kw: figures.__setitem__(key, fig))
     robustness.robustness_page("zeng_peterson", {"quick": False})
     ok = _table().query("status == 'ok'")
     assert glued["zeng_peterson.robustness.paper.value"] == 0.483
@@ -275,7 +276,7 @@ def test_robustness_page_marks_the_papers_value_and_says_where_it_sits(tmp_path,
     assert glued["zeng_peterson.robustness.paper.share_covering"] == pytest.approx(
         100 * np.mean((ok.lo <= 0.483) & (0.483 <= ok.hi)))
     assert glued["zeng_peterson.robustness.curve.n_without_interval"] == 0
-    fig = glued["zeng_peterson.robustness.speccurve.figure"]
+    fig = figures["zeng_peterson.robustness.speccurve.figure"]
     assert _lines_at(fig.axes[0], [0.483, 0.483])
 
 
