@@ -32,7 +32,10 @@ PARAMETERS = {
     "fe_structure": Choice("exp_year+imp_year", "exp_year+imp_year+pair", "exp+imp+year"),
     "include_domestic": Boolean(default=True),
     "zero_policy": Choice("keep_all", "drop_zeros"),
-    "residual_def": Choice("level", "ratio", "pearson", "log", "relative"),
+    "residual_def": Choice("level", "ratio", "pearson", "log", "relative",
+                           doc="the residual Figure 3(a) plots: level trade - trade_hat (the paper's), ratio to "
+                               "trade, Pearson, log or relative; the second stage is chosen by "
+                               "second_stage_estimator (the level residual, or the ratio with ols_ratio)"),
     "min_trade_ratio": Number(0, None, doc="ratio residuals only where trade >= this (USD m; 0.001 = $1,000)",
                               default=0.001),
     "second_stage_estimator": Choice("ols_levels", "ols_ratio", "ppml_onestep"),
