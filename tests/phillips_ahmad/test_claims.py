@@ -68,3 +68,17 @@ def test_the_gsdb_facts_come_from_the_real_file(scored):
     assert listed["evidence"] == "rebuilt from sources" and "release 3" in listed["note"]
     agrees = bool(facts.loc["countries under complete trade sanctions, 2022 (list)", "agrees"])
     assert listed["verdict"] == ("reproduced" if agrees else "not reproduced")
+
+
+def test_table7_share_under_sanction_is_rebuilt_from_gsdb(scored):
+    _, _, card = scored
+    try:
+        countries = claims.world_economies()
+        expected = gsdb.pair_shares(countries, (1995, 2009))["either"]
+    except DataUnavailable:
+        pytest.skip("GSDB or the World Bank file is not in the data mirror")
+    cells = card.frame().query("table == 'Table 7' and row == 'SancOR'").set_index("column")
+    cell = cells.loc["1995-2009"]
+    assert cell["evidence"] == "rebuilt from sources" and cell["replicated"] == pytest.approx(100 * expected)
+    assert "World Bank" in cell["note"] and "release 3" in cell["note"]
+    assert cells.loc["2010-2022", "verdict"] != "not testable offline"

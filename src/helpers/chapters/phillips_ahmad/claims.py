@@ -15,8 +15,9 @@ coefficients are the paper's Tables 5-6: those cells are `method check`s, compar
 placebo (zero by design) are `input`. Tables 5-6 and 9-10 are also scored on real WIOD sector trade with GSDB
 sanctions (`real_wiod`) as `other real data`, by sign and significance (`sign_sig`), one cell per WIOD industry
 standing for the paper's sector. The paper's qualitative claims are scored on the Yotov et al. panel and V-Dem as
-`other real data` under `holds` / `at_least`; the GSDB text facts are `rebuilt from sources` from GSDB release 3
-(the paper used V4). Everything that needs ITPD-E itself (the digits of Tables 1-10, the fit statistics) is not
+`other real data` under `holds` / `at_least`; the GSDB text facts and Table 7's share of pairs under sanction
+are `rebuilt from sources` from GSDB release 3 (the paper used V4; the share over the World Bank's economies, a
+stand-in for the paper's country list). Everything that needs ITPD-E itself (the digits of Tables 1-10, the fit statistics) is not
 testable offline.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ import math
 import numpy as np
 from helpers.chapter import Settings
 from helpers.chapters.phillips_ahmad import real_wiod, routes
-from helpers.chapters.phillips_ahmad.data import vdem_world_means
+from helpers.chapters.phillips_ahmad.data import vdem_world_means, world_economies
 from helpers.chapters.phillips_ahmad.figures import median_by_year
 from helpers.chapters.phillips_ahmad.pipeline import GravityRun
 from helpers.chapters.phillips_ahmad.real_application import counterpart
@@ -59,8 +60,9 @@ def scorecard(settings: Settings, result: GravityRun) -> ClaimCard:
     _gravity_tables(card, settings, result)
     _routes(card, settings, result)
     for (table, row, column) in card.published.index:
-        if table in UNAVAILABLE and column != "change":
+        if table in UNAVAILABLE and column != "change" and (table, row) != ("Table 7", "SancOR"):
             card.unavailable(table, row, column, UNAVAILABLE[table])
+    _table7_gsdb(card)
     try:
         real = result if result.kind == "yotov" else counterpart(settings)
     except DataUnavailable as e:
@@ -221,6 +223,24 @@ def _gsdb_facts(card: ClaimCard) -> None:
     lst = facts.loc["countries under complete trade sanctions, 2022 (list)"]
     card.record("Section 3", "gsdb_complete_2022", "list (count)", float(n["gsdb_v3"]), holds=bool(lst["agrees"]),
                 note=f"{v3}: ours {lst['gsdb_v3']}; {lst['note']}")
+
+
+def _table7_gsdb(card: ClaimCard) -> None:
+    """Table 7's share of pairs with at least one country under sanction, per paper period, rebuilt from GSDB
+    release 3 (the paper's source and rule; it used V4) over the World Bank's economies, a stand-in for the
+    paper's ITPD-E country list (the share depends on the list)."""
+    try:
+        countries = world_economies()
+        shares = {p: gsdb.pair_shares(countries, tuple(int(y) for y in p.split("-"))) for p in PAPER_PERIODS}
+    except DataUnavailable as e:
+        for period in PAPER_PERIODS:
+            card.unavailable("Table 7", "SancOR", period, f"GSDB or the World Bank file is not in the mirror ({e})")
+        return
+    for period, share in shares.items():
+        card.record("Table 7", "SancOR", period, 100 * share["either"], evidence="rebuilt from sources",
+                    note=f"GSDB release 3 (the paper used V4), complete trade sanctions, over the World Bank's "
+                         f"{len(countries)} economies and their domestic pairs ({share['n']:,} pair-years), not "
+                         f"the paper's ITPD-E country list: the share depends on the list")
 
 
 def upper_income_pairs_in_text() -> dict[int, float]:

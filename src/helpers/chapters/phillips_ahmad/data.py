@@ -465,6 +465,12 @@ def wiod_country_year() -> pd.DataFrame:
     return frame
 
 
+def world_economies() -> tuple[str, ...]:
+    """The World Bank's 218 economies (its historical income-group file): the stand-in country list for shares
+    that depend on the paper's ITPD-E list, which is not offline."""
+    return tuple(sorted(set(load("wb_income_class_long")["code"].dropna())))
+
+
 def wiod_sanctioned_pair_years() -> int:
     """Pair-years of the 40 economies, 1995-2011, with Sanc = 1 under GSDB's complete trade sanctions."""
     return int(gsdb.sanc_pairs(wiod_economies(), WIOD_YEARS)["Sanc"].sum())

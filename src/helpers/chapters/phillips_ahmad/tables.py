@@ -285,7 +285,7 @@ def table7(result: GravityRun) -> pd.DataFrame:
     if result.kind == "synthetic":
         out["our number is"] = pd.Series(SYNTH_ROLE_TABLE7)
     else:
-        src = result.settings["real_sanctions"]
+        src = "gsdb" if result.kind == "wiod" else result.settings["real_sanctions"]
         out["our number is"] = "real data (V-Dem, World Bank)"
         out.loc["SancOR", "our number is"] = f"real data ({src.upper() if src != 'either' else 'TIES or EUSANCT'})"
     out.index = [TABLE7_ROWS[v] for v in out.index]
