@@ -35,7 +35,7 @@ book-clean: $(VENV)/.installed      ## the canonical build: every notebook execu
 	$(BIN)/python -m helpers build --fresh
 
 test: $(VENV)/.installed            ## unit + known-answer tests, quick smoke runs of swept notebooks, book build, site in a browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile   # test_book.py (build + browser) on one worker, the rest on the other
+	$(BIN)/python -m pytest -n 2 --dist loadfile   # the book build first on one worker, the rest on the other; both check its pages (tests/conftest.py)
 
 test-fast: $(VENV)/.installed       ## everything but the book build and the browser (every notebook smoke-run with quick=True)
 	$(BIN)/python -m pytest -n 2 -m "not book and not browser"
