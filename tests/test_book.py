@@ -1,6 +1,6 @@
 """The whole book, built once as `make book` builds it: no error output anywhere, every glue reference resolves,
 the front pages exist, the scorecard is written; then the site as a reader sees it, in headless Chromium.
-(One file, so that `pytest -n 2 --dist loadfile` keeps the build and its readers on one worker.)"""
+(Under `make test` the build goes first on one worker and both workers share its page checks: tests/conftest.py.)"""
 from __future__ import annotations
 
 import functools

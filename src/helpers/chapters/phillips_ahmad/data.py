@@ -96,10 +96,9 @@ def choose_data(settings) -> DataChoice:
     return choose_source(settings.data_source, keys, generator=GENERATOR, seed=settings.seed)
 
 
-def real_files_available(keys=REAL_KEYS) -> bool:
-    """Every file of a real panel (default: the Yotov application's) resolves and verifies (a corrupt one
-    raises)."""
-    return all(locate(key) is not None for key in keys)
+def real_files_available() -> bool:
+    """Every file of the Yotov application resolves and verifies (a corrupt one raises)."""
+    return all(locate(key) is not None for key in REAL_KEYS)
 
 
 FIGURE12_DATA = "Figure 12: the yearly cross-country means of V-Dem v14's democracy and corruption indices"
